@@ -1,0 +1,172 @@
+package io.valuetier.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.valuetier.TieringException;
+import io.valuetier.config.TieringConfig;
+import io.valuetier.schema.Columns;
+import java.io.File;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+
+/**
+ * The Iceberg lake: registers the catalog, and is the only place that writes output tables and
+ * saved models. Every table is partitioned by snapshot date and a run replaces exactly its date.
+ */
+public final class Lake {
+  private static final String SQLITE_FILE = "catalog.db";
+  private static final String MODEL_DIR = "models/segmentation";
+
+  private final SparkSession spark;
+  private final String catalog;
+  private final String namespace;
+  private final String warehouse;
+
+  private Lake(SparkSession spark, String catalog, String namespace, String warehouse) {
+    this.spark = spark;
+    this.catalog = catalog;
+    this.namespace = namespace;
+    this.warehouse = warehouse;
+  }
+
+  /** Registers the configured catalog in the session and makes sure the namespace exists. */
+  public static Lake open(SparkSession spark, TieringConfig.Lake config, String warehouse) {
+    String prefix = "spark.sql.catalog." + config.catalog();
+    String location = warehouseLocation(warehouse);
+    spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
+    if (config.embedded()) {
+      // Iceberg's JDBC catalog on a SQLite file inside the warehouse: no server, and other
+      // engines (pyiceberg's SqlCatalog, DuckDB) open the same file without Spark.
+      File dir = new File(stripScheme(location));
+      if (!dir.isDirectory() && !dir.mkdirs()) {
+        throw new TieringException("cannot create the warehouse directory " + dir);
+      }
+      spark.conf().set(prefix + ".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
+      spark.conf().set(prefix + ".uri", "jdbc:sqlite:" + new File(dir, SQLITE_FILE).getAbsolutePath());
+      spark.conf().set(prefix + ".jdbc.schema-version", "V1");
+    }
+    spark.conf().set(prefix + ".warehouse", location);
+    for (Map.Entry<String, String> e : config.properties().entrySet()) {
+      spark.conf().set(prefix + "." + e.getKey(), e.getValue());
+    }
+    Lake lake = new Lake(spark, config.catalog(), config.namespace(), location);
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + lake.catalog + "." + lake.namespace);
+    return lake;
+  }
+
+  /** Fully qualified name of a table in the lake. */
+  public String table(String name) {
+    return catalog + "." + namespace + "." + name;
+  }
+
+  public boolean exists(String name) {
+    return spark.catalog().tableExists(table(name));
+  }
+
+  /**
+   * Atomically replaces the {@code date} partition of {@code name} with {@code rows}: one Iceberg
+   * commit that deletes the date's old rows and adds the new ones, so a rerun never duplicates and
+   * readers see either the old or the new snapshot. Creates the table on first use.
+   */
+  public void replaceSnapshot(String name, Dataset<Row> rows, LocalDate date) {
+    Dataset<Row> dated = rows.withColumn(Columns.SNAPSHOT_DATE, lit(java.sql.Date.valueOf(date)));
+    if (!exists(name)) {
+      try {
+        dated.writeTo(table(name))
+            .partitionedBy(col(Columns.SNAPSHOT_DATE))
+            .tableProperty("format-version", "2")
+            // Later versions may add columns; let them evolve the schema instead of failing.
+            .tableProperty("write.spark.accept-any-schema", "true")
+            .create();
+        return;
+      } catch (org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException e) {
+        // Another writer created it first: fall through to a normal replace.
+      }
+    }
+    try {
+      dated.writeTo(table(name))
+          .option("merge-schema", "true")
+          .overwrite(snapshotFilter(date));
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException("table " + table(name) + " vanished during the run", e);
+    }
+  }
+
+  /** One snapshot of a table, or empty when the table or the snapshot does not exist. */
+  public Optional<Dataset<Row>> snapshot(String name, LocalDate date) {
+    if (!exists(name)) {
+      return Optional.empty();
+    }
+    return Optional.of(spark.table(table(name)).where(snapshotFilter(date)));
+  }
+
+  /** Saves the fitted segmentation pipeline of a snapshot date, replacing an earlier save. */
+  public void saveModel(PipelineModel model, LocalDate date) {
+    try {
+      model.write().overwrite().save(modelPath(date));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot save the segmentation model to " + modelPath(date), e);
+    }
+  }
+
+  /** The newest saved segmentation pipeline on or before {@code date}. */
+  public Optional<PipelineModel> loadLatestModel(LocalDate date) {
+    return latestModelPath(date).map(PipelineModel::load);
+  }
+
+  /** Where the segmentation model of a snapshot date is saved. */
+  public String modelPath(LocalDate date) {
+    return warehouse + "/" + MODEL_DIR + "/" + Columns.SNAPSHOT_DATE + "=" + date;
+  }
+
+  /** The newest saved model on or before {@code date}. */
+  private Optional<String> latestModelPath(LocalDate date) {
+    try {
+      Path dir = new Path(warehouse + "/" + MODEL_DIR);
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return Optional.empty();
+      }
+      Optional<LocalDate> best = Optional.empty();
+      String prefix = Columns.SNAPSHOT_DATE + "=";
+      for (FileStatus status : fs.listStatus(dir)) {
+        String n = status.getPath().getName();
+        if (status.isDirectory() && n.startsWith(prefix)) {
+          LocalDate d = LocalDate.parse(n.substring(prefix.length()));
+          if (!d.isAfter(date) && (best.isEmpty() || d.isAfter(best.get()))) {
+            best = Optional.of(d);
+          }
+        }
+      }
+      return best.map(this::modelPath);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot list saved models under " + warehouse, e);
+    }
+  }
+
+  static String warehouseLocation(String warehouse) {
+    if (warehouse.contains("://")) {
+      return warehouse.replaceAll("/+$", "");
+    }
+    return new File(warehouse).getAbsoluteFile().toPath().normalize().toString();
+  }
+
+  private static String stripScheme(String location) {
+    return location.startsWith("file:") ? location.substring("file:".length()) : location;
+  }
+
+  private static Column snapshotFilter(LocalDate date) {
+    return col(Columns.SNAPSHOT_DATE).equalTo(lit(java.sql.Date.valueOf(date)));
+  }
+}

@@ -1,0 +1,45 @@
+package io.valuetier.io;
+
+import io.valuetier.config.TieringConfig;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the job's SparkSession; the master comes from spark-submit (or -Dspark.master locally). */
+public final class Sessions {
+  /** Compressed Parquet input per shuffle partition: about 100-150 MB of shuffle data each. */
+  private static final long INPUT_BYTES_PER_PARTITION = 16L << 20;
+  private static final int MAX_PARTITIONS = 4000;
+
+  private Sessions() {}
+
+  public static SparkSession create(String appName, TieringConfig config) {
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName(appName)
+            .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+            // Dates are business dates: one time zone everywhere, whatever the cluster's default.
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.adaptive.enabled", "true")
+            .config("spark.sql.adaptive.coalescePartitions.enabled", "true");
+    if (config.shufflePartitions() > 0) {
+      builder.config("spark.sql.shuffle.partitions", config.shufflePartitions());
+    }
+    return builder.getOrCreate();
+  }
+
+  /**
+   * Sizes shuffles to the input unless conf fixes them: Spark's default of 200 partitions turns
+   * a small input into thousands of tiny tasks per k-means iteration, and a huge one into spills.
+   */
+  public static void sizeShufflePartitions(SparkSession spark, TieringConfig config, long inputBytes) {
+    if (config.shufflePartitions() > 0) {
+      return;
+    }
+    int parallelism = spark.sparkContext().defaultParallelism();
+    spark.conf().set("spark.sql.shuffle.partitions", shufflePartitionsFor(inputBytes, parallelism));
+  }
+
+  static int shufflePartitionsFor(long inputBytes, int parallelism) {
+    long bySize = (inputBytes + INPUT_BYTES_PER_PARTITION - 1) / INPUT_BYTES_PER_PARTITION;
+    return (int) Math.min(MAX_PARTITIONS, Math.max(2L * parallelism, bySize));
+  }
+}

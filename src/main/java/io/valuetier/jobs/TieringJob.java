@@ -1,0 +1,152 @@
+package io.valuetier.jobs;
+
+import static io.valuetier.schema.Columns.ABC_CLASS;
+import static io.valuetier.schema.Columns.RFM_SEGMENT;
+import static io.valuetier.schema.Columns.SEGMENT;
+import static io.valuetier.schema.Columns.TIER;
+import static org.apache.spark.sql.functions.col;
+
+import io.valuetier.config.TieringConfig;
+import io.valuetier.features.CustomerFeatures;
+import io.valuetier.grading.AbcGrading;
+import io.valuetier.grading.RfmGrading;
+import io.valuetier.io.InputTables;
+import io.valuetier.io.Lake;
+import io.valuetier.io.Sessions;
+import io.valuetier.quality.TransactionValidation;
+import io.valuetier.quality.ValidatedTransactions;
+import io.valuetier.schema.Tables;
+import io.valuetier.segmentation.SegmentProfiles;
+import io.valuetier.segmentation.ValueSegmentation;
+import io.valuetier.summary.RunSummary;
+import io.valuetier.summary.TierSummary;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * One nightly run (§1): read → validate → features → grades → segments → write the lake.
+ * Reads like the pipeline; each step lives in its own class.
+ */
+public final class TieringJob {
+  /** Grading method name → the column holding its grade (the tier_summary rows). */
+  public static final Map<String, String> METHODS = methods();
+
+  private final SparkSession spark;
+  private final TieringConfig config;
+  private final LocalDate asOf;
+  private final String runId = UUID.randomUUID().toString();
+  private final Stages stages;
+
+  public TieringJob(SparkSession spark, TieringConfig config, LocalDate asOf) {
+    this.spark = spark;
+    this.config = config;
+    this.asOf = asOf;
+    this.stages = new Stages(spark, runId);
+  }
+
+  /** What a run produced, for the caller to report. */
+  public record Result(RunSummary summary, Dataset<Row> tierSummary) {}
+
+  /** Checks configuration and input exactly as {@link #run} does, writing nothing. */
+  public ValidatedTransactions validate(String inputDir) {
+    try {
+      return readAndValidate(inputDir);
+    } finally {
+      spark.catalog().clearCache();
+    }
+  }
+
+  public Result run(String inputDir, String warehouse, boolean reuseModel) {
+    Instant started = Instant.now();
+    try {
+      ValidatedTransactions input = readAndValidate(inputDir);
+      Lake lake = Lake.open(spark, config.lake(), warehouse);
+      Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
+          () -> cached(new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted())),
+          f -> f.count() + " customers");
+      Dataset<Row> graded = stages.run("grades", "RFM scores and segments, ABC classes",
+          () -> cached(new AbcGrading(config.abc(), input.hasCost()).apply(RfmGrading.withRfmScores(features))),
+          g -> g.count() + " customers graded");
+      ValueSegmentation segmentation = new ValueSegmentation(config.segmentation());
+      ValueSegmentation.Fitted fitted = stages.run("segments", "k-means value segmentation",
+          () -> fitOrReuse(segmentation, lake, graded, reuseModel),
+          f -> "k=" + f.k() + " silhouette=" + String.format("%.3f", f.silhouette()) + " by k " + f.silhouetteByK());
+      Dataset<Row> tiers = cached(withTier(segmentation.assign(fitted.model(), graded)));
+      Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS).persist(StorageLevel.MEMORY_AND_DISK());
+      stages.run("write", "replace snapshot " + asOf + " in the lake", () -> {
+        if (!reuseModel) {
+          lake.saveModel(fitted.model(), asOf);
+        }
+        lake.replaceSnapshot(Tables.CUSTOMER_FEATURES, features, asOf);
+        lake.replaceSnapshot(Tables.CUSTOMER_TIERS, tiers, asOf);
+        lake.replaceSnapshot(Tables.TIER_SUMMARY, tierSummary, asOf);
+        lake.replaceSnapshot(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, fitted.k(), fitted.silhouette()), asOf);
+        lake.replaceSnapshot(Tables.REJECTED_TRANSACTIONS, input.rejected(), asOf);
+        return Tables.ALL.size() - 1;
+      }, n -> n + " tables");
+      RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
+          input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
+          features.count(), config.primaryMethod(), fitted.k(), fitted.silhouette(), fitted.silhouetteByK(),
+          stages.seconds());
+      // Written last: a run_summary row for a date says that date's snapshot is complete.
+      lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
+      return new Result(summary, tierSummary);
+    } finally {
+      spark.catalog().clearCache();
+    }
+  }
+
+  private ValidatedTransactions readAndValidate(String inputDir) {
+    InputTables tables = stages.run("read", "read input tables",
+        () -> InputTables.read(spark, config.input(), inputDir), t -> "transactions, customers "
+            + (t.customers().isPresent() ? "present" : "absent") + ", invoices " + (t.invoices().isPresent() ? "present" : "absent"));
+    Sessions.sizeShufflePartitions(spark, config, tables.transactionBytes());
+    ValidatedTransactions validated = stages.run("validate", "validate and quarantine transactions", () -> {
+      Dataset<Row> raw = tables.transactions();
+      Dataset<Row> flagged = TransactionValidation.flag(raw, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+      return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count());
+    }, v -> String.format("%d rows read, %d accepted, %d rejected %s", v.rowsRead(), v.rowsAccepted(),
+        v.rowsRejected(), v.rejectedByReason()));
+    validated.checkPublishable(config.quality().maxRejectedShare());
+    return validated;
+  }
+
+  private ValueSegmentation.Fitted fitOrReuse(ValueSegmentation segmentation, Lake lake, Dataset<Row> graded,
+      boolean reuseModel) {
+    if (reuseModel) {
+      Optional<PipelineModel> saved = lake.loadLatestModel(asOf);
+      if (saved.isPresent()) {
+        return new ValueSegmentation.Fitted(saved.get(), ValueSegmentation.clusterCount(saved.get()), Double.NaN, Map.of());
+      }
+      throw new io.valuetier.TieringException("--reuse-model: no saved segmentation model on or before " + asOf
+          + " under " + lake.modelPath(asOf).replaceAll("/[^/]*$", ""));
+    }
+    return segmentation.fit(graded);
+  }
+
+  private Dataset<Row> withTier(Dataset<Row> graded) {
+    return graded.withColumn(TIER, col(METHODS.get(config.primaryMethod())));
+  }
+
+  private static Dataset<Row> cached(Dataset<Row> frame) {
+    return frame.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  private static Map<String, String> methods() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("segment", SEGMENT);
+    m.put("rfm", RFM_SEGMENT);
+    m.put("abc", ABC_CLASS);
+    m.put("tier", TIER);
+    return m;
+  }
+}

@@ -1,0 +1,65 @@
+package io.valuetier.schema;
+
+/** Every column name the job reads or writes, declared once (PRODUCT.md §2, §4, §5, §9). */
+public final class Columns {
+  private Columns() {}
+
+  // Input: transactions (§2). Input names can be mapped from the user's names in conf.
+  public static final String ORDER_ID = "order_id";
+  public static final String CUSTOMER_ID = "customer_id";
+  public static final String ORDER_TS = "order_ts";
+  public static final String ORDER_DATE = "order_date";
+  public static final String AMOUNT = "amount";
+  public static final String COST = "cost";
+  public static final String QUANTITY = "quantity";
+  public static final String CATEGORY = "category";
+  public static final String CHANNEL = "channel";
+
+  // Input: customers (§2).
+  public static final String NAME = "name";
+  public static final String PHONE = "phone";
+  public static final String EMAIL = "email";
+  public static final String SIGNUP_DATE = "signup_date";
+  public static final String INDUSTRY = "industry";
+  public static final String REGION = "region";
+
+  // Input: invoices (§2).
+  public static final String INVOICE_ID = "invoice_id";
+  public static final String DUE_DATE = "due_date";
+  public static final String PAID_DATE = "paid_date";
+
+  // Quarantine (§3).
+  public static final String REASON = "reason";
+
+  // Customer features (§4).
+  public static final String RECENCY_DAYS = "recency_days";
+  public static final String FREQUENCY = "frequency";
+  public static final String MONETARY = "monetary";
+  public static final String PROFIT = "profit";
+  public static final String MARGIN = "margin";
+  public static final String AVG_ORDER_VALUE = "avg_order_value";
+  public static final String TENURE_DAYS = "tenure_days";
+  public static final String CATEGORY_BREADTH = "category_breadth";
+  public static final String MONETARY_PREV = "monetary_prev";
+  public static final String GROWTH = "growth";
+  public static final String FIRST_ORDER_DATE = "first_order_date";
+  public static final String LAST_ORDER_DATE = "last_order_date";
+  public static final String ON_TIME_RATE = "on_time_rate";
+  public static final String AVG_DAYS_LATE = "avg_days_late";
+  public static final String OVERDUE_OPEN = "overdue_open";
+
+  // Grades (§5).
+  public static final String R_SCORE = "r_score";
+  public static final String F_SCORE = "f_score";
+  public static final String M_SCORE = "m_score";
+  public static final String RFM_SEGMENT = "rfm_segment";
+  public static final String ABC_CLASS = "abc_class";
+  public static final String CUMULATIVE_SHARE = "cumulative_share";
+  public static final String SEGMENT_ID = "segment_id";
+  public static final String SEGMENT = "segment";
+  public static final String SEGMENT_RANK = "segment_rank";
+  public static final String TIER = "tier";
+
+  // Every output table (§9).
+  public static final String SNAPSHOT_DATE = "snapshot_date";
+}

@@ -1,0 +1,19 @@
+package io.valuetier.schema;
+
+import java.util.List;
+
+/** Names of the output tables in the lake (§9). */
+public final class Tables {
+  private Tables() {}
+
+  public static final String CUSTOMER_FEATURES = "customer_features";
+  public static final String CUSTOMER_TIERS = "customer_tiers";
+  public static final String TIER_SUMMARY = "tier_summary";
+  public static final String SEGMENT_PROFILES = "segment_profiles";
+  public static final String REJECTED_TRANSACTIONS = "rejected_transactions";
+  public static final String RUN_SUMMARY = "run_summary";
+
+  /** Every table a run writes, in write order: run_summary last marks the snapshot complete. */
+  public static final List<String> ALL = List.of(
+      CUSTOMER_FEATURES, CUSTOMER_TIERS, TIER_SUMMARY, SEGMENT_PROFILES, REJECTED_TRANSACTIONS, RUN_SUMMARY);
+}

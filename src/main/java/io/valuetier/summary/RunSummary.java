@@ -1,0 +1,55 @@
+package io.valuetier.summary;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The {@code run_summary} table (§9): one row per run with counts, reconciliation, model quality and stage times. */
+public record RunSummary(
+    String runId,
+    String configHash,
+    String status,
+    Instant startedAt,
+    Instant finishedAt,
+    long rowsRead,
+    long rowsAccepted,
+    long rowsRejected,
+    Map<String, Long> rejectedByReason,
+    long customers,
+    String primaryMethod,
+    int k,
+    double silhouette,
+    Map<Integer, Double> silhouetteByK,
+    Map<String, Double> stageSeconds) {
+
+  public static final StructType SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("config_hash", DataTypes.StringType, false)
+      .add("status", DataTypes.StringType, false)
+      .add("started_at", DataTypes.TimestampType, false)
+      .add("finished_at", DataTypes.TimestampType, false)
+      .add("rows_read", DataTypes.LongType, false)
+      .add("rows_accepted", DataTypes.LongType, false)
+      .add("rows_rejected", DataTypes.LongType, false)
+      .add("rejected_by_reason", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), false)
+      .add("customers", DataTypes.LongType, false)
+      .add("primary_method", DataTypes.StringType, false)
+      .add("k", DataTypes.IntegerType, false)
+      .add("silhouette", DataTypes.DoubleType, false)
+      .add("silhouette_by_k", DataTypes.createMapType(DataTypes.IntegerType, DataTypes.DoubleType), false)
+      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
+
+  public Dataset<Row> toFrame(SparkSession spark) {
+    Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
+        rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
+        silhouetteByK, stageSeconds);
+    return spark.createDataFrame(List.of(row), SCHEMA);
+  }
+}

@@ -1,0 +1,70 @@
+package io.valuetier.summary;
+
+import static io.valuetier.schema.Columns.FREQUENCY;
+import static io.valuetier.schema.Columns.MARGIN;
+import static io.valuetier.schema.Columns.MONETARY;
+import static io.valuetier.schema.Columns.PROFIT;
+import static io.valuetier.schema.Columns.RECENCY_DAYS;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The {@code tier_summary} table (§9): per grading method and grade, customers and revenue with
+ * their shares, profit, average margin, recency and frequency. One pass over the graded customers.
+ */
+public final class TierSummary {
+  public static final String METHOD = "method";
+  public static final String GRADE = "grade";
+  public static final String CUSTOMERS = "customers";
+  public static final String CUSTOMER_SHARE_PCT = "customer_share_pct";
+  public static final String REVENUE = "revenue";
+  public static final String REVENUE_SHARE_PCT = "revenue_share_pct";
+  public static final String AVG_MARGIN = "avg_margin";
+  public static final String AVG_RECENCY_DAYS = "avg_recency_days";
+  public static final String AVG_FREQUENCY = "avg_frequency";
+
+  private static final String PAIR = "method_grade";
+
+  private TierSummary() {}
+
+  /** {@code methods}: method name → the column holding that method's grade. */
+  public static Dataset<Row> of(Dataset<Row> tiers, Map<String, String> methods) {
+    Column[] pairs = methods.entrySet().stream()
+        .map(e -> struct(lit(e.getKey()).as(METHOD), col(e.getValue()).cast(DataTypes.StringType).as(GRADE)))
+        .toArray(Column[]::new);
+    Dataset<Row> perGrade = tiers
+        .select(explode(array(pairs)).as(PAIR), col(MONETARY), col(PROFIT), col(MARGIN), col(RECENCY_DAYS), col(FREQUENCY))
+        .groupBy(col(PAIR + "." + METHOD).as(METHOD), col(PAIR + "." + GRADE).as(GRADE))
+        .agg(
+            count(lit(1)).as(CUSTOMERS),
+            sum(MONETARY).as(REVENUE),
+            sum(PROFIT).as(PROFIT),
+            avg(MARGIN).as(AVG_MARGIN),
+            avg(RECENCY_DAYS).as(AVG_RECENCY_DAYS),
+            avg(FREQUENCY).as(AVG_FREQUENCY));
+    // A handful of rows per method: this window is over the summary, not the population.
+    var perMethod = Window.partitionBy(col(METHOD));
+    Column revenue = col(REVENUE).cast(DataTypes.DoubleType);
+    Column totalRevenue = sum(revenue).over(perMethod);
+    return perGrade
+        .withColumn(CUSTOMER_SHARE_PCT, round(col(CUSTOMERS).multiply(100.0).divide(sum(CUSTOMERS).over(perMethod)), 4))
+        .withColumn(REVENUE_SHARE_PCT, when(totalRevenue.notEqual(0), round(revenue.multiply(100.0).divide(totalRevenue), 4)))
+        .select(METHOD, GRADE, CUSTOMERS, CUSTOMER_SHARE_PCT, REVENUE, REVENUE_SHARE_PCT, PROFIT, AVG_MARGIN,
+            AVG_RECENCY_DAYS, AVG_FREQUENCY);
+  }
+}
