@@ -68,8 +68,7 @@ public final class Main {
         System.out.printf("snapshot %s written to %s: %d customers, %d rows read, %d rejected; tier summary:%n",
             options.asOf, options.warehouse, result.summary().customers(), result.summary().rowsRead(),
             result.summary().rowsRejected());
-        result.tierSummary().where(org.apache.spark.sql.functions.col(TierSummary.METHOD).equalTo("tier"))
-            .orderBy(org.apache.spark.sql.functions.col(TierSummary.REVENUE).desc()).show(50, false);
+        TierSummary.forDisplay(result.tierSummary(), "tier").show(50, false);
       }
     }
   }

@@ -42,6 +42,15 @@ public final class TierSummary {
 
   private TierSummary() {}
 
+  /** One method's rows, rounded for a terminal, most revenue first (a few rows: safe to show). */
+  public static Dataset<Row> forDisplay(Dataset<Row> summary, String method) {
+    return summary.where(col(METHOD).equalTo(method))
+        .orderBy(col(REVENUE).desc())
+        .select(col(GRADE), col(CUSTOMERS), round(col(CUSTOMER_SHARE_PCT), 1).as(CUSTOMER_SHARE_PCT), col(REVENUE),
+            round(col(REVENUE_SHARE_PCT), 1).as(REVENUE_SHARE_PCT), col(PROFIT), round(col(AVG_MARGIN), 3).as(AVG_MARGIN),
+            round(col(AVG_RECENCY_DAYS), 1).as(AVG_RECENCY_DAYS), round(col(AVG_FREQUENCY), 2).as(AVG_FREQUENCY));
+  }
+
   /** {@code methods}: method name → the column holding that method's grade. */
   public static Dataset<Row> of(Dataset<Row> tiers, Map<String, String> methods) {
     Column[] pairs = methods.entrySet().stream()
@@ -62,8 +71,8 @@ public final class TierSummary {
     Column revenue = col(REVENUE).cast(DataTypes.DoubleType);
     Column totalRevenue = sum(revenue).over(perMethod);
     return perGrade
-        .withColumn(CUSTOMER_SHARE_PCT, round(col(CUSTOMERS).multiply(100.0).divide(sum(CUSTOMERS).over(perMethod)), 4))
-        .withColumn(REVENUE_SHARE_PCT, when(totalRevenue.notEqual(0), round(revenue.multiply(100.0).divide(totalRevenue), 4)))
+        .withColumn(CUSTOMER_SHARE_PCT, col(CUSTOMERS).multiply(100.0).divide(sum(CUSTOMERS).over(perMethod)))
+        .withColumn(REVENUE_SHARE_PCT, when(totalRevenue.notEqual(0), revenue.multiply(100.0).divide(totalRevenue)))
         .select(METHOD, GRADE, CUSTOMERS, CUSTOMER_SHARE_PCT, REVENUE, REVENUE_SHARE_PCT, PROFIT, AVG_MARGIN,
             AVG_RECENCY_DAYS, AVG_FREQUENCY);
   }

@@ -1,0 +1,60 @@
+package io.valuetier;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/** The one local SparkSession of the test suite, plus small helpers to build and read frames. */
+public final class SparkTestSession {
+  private static SparkSession spark;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (spark == null) {
+      spark = SparkSession.builder()
+          .master("local[2]")
+          .appName("value-tiering-tests")
+          .config("spark.ui.enabled", "false")
+          // Test-only: tiny data, so few shuffle partitions keep the suite fast.
+          .config("spark.sql.shuffle.partitions", "2")
+          .config("spark.sql.session.timeZone", "UTC")
+          .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+          .getOrCreate();
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    return spark;
+  }
+
+  /** A frame from rows given as value arrays, with an explicit schema. */
+  public static Dataset<Row> frame(StructType schema, Object[]... rows) {
+    List<Row> list = new ArrayList<>();
+    for (Object[] r : rows) {
+      list.add(RowFactory.create(r));
+    }
+    return get().createDataFrame(list, schema);
+  }
+
+  /** Rows as strings sorted, so comparisons ignore row order and print both sides on failure. */
+  public static List<String> sorted(Dataset<Row> frame) {
+    return frame.collectAsList().stream().map(Row::toString).sorted().collect(Collectors.toList());
+  }
+
+  /** Rows keyed by their first column, in key order. */
+  public static List<Row> byFirstColumn(Dataset<Row> frame) {
+    List<Row> rows = new ArrayList<>(frame.collectAsList());
+    rows.sort(Comparator.comparing(r -> String.valueOf(r.get(0))));
+    return rows;
+  }
+
+  public static List<String> columns(Dataset<Row> frame) {
+    return Arrays.asList(frame.columns());
+  }
+}

@@ -1,0 +1,90 @@
+package io.valuetier.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.valuetier.SparkTestSession;
+import io.valuetier.config.TieringConfig;
+import io.valuetier.generate.SyntheticData;
+import io.valuetier.schema.Columns;
+import io.valuetier.schema.Tables;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Generate → run → read the tables back through the catalog → rerun the same date: no duplicates. */
+class EndToEndTest {
+  private static final LocalDate D1 = LocalDate.of(2026, 10, 31);
+  private static final LocalDate D2 = LocalDate.of(2026, 11, 21);
+  private static final int CUSTOMERS = 1500;
+
+  // The data runs to D2, so at D1 three weeks of it lie in the future and are rejected (§3):
+  // the test raises the rejection ceiling rather than hide that.
+  @TempDir static Path dir;
+  private static SparkSession spark;
+  private static TieringConfig config;
+  private static String input;
+  private static String warehouse;
+
+  @BeforeAll
+  static void generate() throws Exception {
+    spark = SparkTestSession.get();
+    input = dir.resolve("input").toString();
+    warehouse = dir.resolve("warehouse").toString();
+    new SyntheticData(new SyntheticData.Spec(CUSTOMERS, 7, D2, 2, 0.002)).write(spark, input);
+    File conf = dir.resolve("test.conf").toFile();
+    Files.writeString(conf.toPath(), "tiering { lake.catalog = e2e, quality.max-rejected-share = 0.2, segmentation { k-min = 3, k-max = 4 } }");
+    config = TieringConfig.load(Optional.of(conf));
+  }
+
+  private static Dataset<Row> table(String name, LocalDate date) {
+    return spark.table("e2e.tiering." + name).where(col(Columns.SNAPSHOT_DATE).equalTo(java.sql.Date.valueOf(date)));
+  }
+
+  @Test
+  void runWritesEveryTableAndARerunReplacesItsSnapshot() {
+    TieringJob.Result first = new TieringJob(spark, config, D1).run(input, warehouse, false);
+    long customers = first.summary().customers();
+    assertTrue(customers > 1000 && customers <= CUSTOMERS, "customers with history by D1: " + customers);
+
+    Dataset<Row> tiers = table(Tables.CUSTOMER_TIERS, D1);
+    assertEquals(customers, tiers.count());
+    assertEquals(customers, tiers.select(Columns.CUSTOMER_ID).distinct().count(), "one row per customer");
+    assertEquals(customers, table(Tables.CUSTOMER_FEATURES, D1).count());
+    assertEquals(0, tiers.where(col(Columns.TIER).isNull().or(col(Columns.RFM_SEGMENT).isNull())
+        .or(col(Columns.ABC_CLASS).isNull()).or(col(Columns.SEGMENT).isNull())).count(), "every customer graded");
+    assertEquals(first.summary().k(), table(Tables.SEGMENT_PROFILES, D1).count());
+    assertEquals(first.summary().rowsRejected(), table(Tables.REJECTED_TRANSACTIONS, D1).count());
+    assertTrue(first.summary().rowsRejected() > 0, "the generator plants bad rows");
+    Row run = table(Tables.RUN_SUMMARY, D1).first();
+    assertEquals(run.<Long>getAs("rows_read"), run.<Long>getAs("rows_accepted") + run.<Long>getAs("rows_rejected"));
+    // Every method's customer shares add up to 100 %.
+    for (Row r : table(Tables.TIER_SUMMARY, D1).groupBy("method").sum("customer_share_pct").collectAsList()) {
+      assertEquals(100.0, r.getDouble(1), 1e-6, "shares of " + r.getString(0));
+    }
+
+    long[] before = counts(D1);
+    new TieringJob(spark, config, D1).run(input, warehouse, false);
+    assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(counts(D1)), "rerun replaces, never duplicates");
+    assertEquals(1, table(Tables.RUN_SUMMARY, D1).count());
+
+    // A second date lives beside the first; --reuse-model takes the model saved for D1.
+    TieringJob.Result second = new TieringJob(spark, config, D2).run(input, warehouse, true);
+    assertEquals(first.summary().k(), second.summary().k());
+    assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(counts(D1)));
+    assertEquals(second.summary().customers(), table(Tables.CUSTOMER_TIERS, D2).count());
+  }
+
+  private static long[] counts(LocalDate date) {
+    return Tables.ALL.stream().mapToLong(t -> table(t, date).count()).toArray();
+  }
+}
