@@ -29,6 +29,7 @@ public record TieringConfig(
     Segmentation segmentation,
     String primaryMethod,
     Lake lake,
+    Privacy privacy,
     int shufflePartitions,
     String hash) {
 
@@ -61,6 +62,9 @@ public record TieringConfig(
       return list;
     }
   }
+
+  /** Personal data in the output (§9): an optional keyed pseudonym of customer ids. */
+  public record Privacy(boolean pseudonymizeCustomerId, String keyEnv) {}
 
   /** The Iceberg catalog the output tables are written to (§9). */
   public record Lake(String catalog, String namespace, String type, Map<String, String> properties) {
@@ -109,6 +113,7 @@ public record TieringConfig(
                 c.getString("lake.namespace"),
                 c.getString("lake.type"),
                 stringMap(c.getConfig("lake.properties"))),
+            new Privacy(c.getBoolean("privacy.pseudonymize-customer-id"), c.getString("privacy.key-env")),
             c.getInt("spark.shuffle-partitions"),
             sha256(c.root().render(ConfigRenderOptions.concise().setJson(true))));
     config.validate();

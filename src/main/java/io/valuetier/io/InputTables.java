@@ -2,10 +2,13 @@ package io.valuetier.io;
 
 import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.schema.Columns;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,6 +24,8 @@ public record InputTables(
     Optional<Dataset<Row>> invoices) {
 
   public static final String TRANSACTIONS = "transactions";
+  /** Spark's message for a file it could not read (error class FAILED_READ_FILE). */
+  private static final Pattern UNREADABLE_FILE = Pattern.compile("Encountered error while reading file (\\S+?)\\.?\\s");
   public static final String CUSTOMERS = "customers";
   public static final String INVOICES = "invoices";
 
@@ -29,11 +34,11 @@ public record InputTables(
     Dataset<Row> transactions = readTable(spark, TRANSACTIONS, transactionsPath, config.columns())
         .orElseThrow(() -> new TieringException(String.format(
             "input table %s: path %s does not exist", TRANSACTIONS, transactionsPath)));
-    return new InputTables(
-        transactions,
-        bytes(spark, transactionsPath),
-        readTable(spark, CUSTOMERS, resolve(inputDir, config.customers()), config.columns()),
-        readTable(spark, INVOICES, resolve(inputDir, config.invoices()), config.columns()));
+    Optional<Dataset<Row>> customers = readTable(spark, CUSTOMERS, resolve(inputDir, config.customers()), config.columns());
+    customers.ifPresent(c -> requireColumns(CUSTOMERS, c, Columns.CUSTOMER_ID));
+    Optional<Dataset<Row>> invoices = readTable(spark, INVOICES, resolve(inputDir, config.invoices()), config.columns());
+    invoices.ifPresent(i -> requireColumns(INVOICES, i, Columns.CUSTOMER_ID, Columns.DUE_DATE, Columns.PAID_DATE));
+    return new InputTables(transactions, bytes(spark, transactionsPath), customers, invoices);
   }
 
   /** The table at {@code path}, or empty when nothing is there; an empty folder is an error. */
@@ -63,6 +68,14 @@ public record InputTables(
     return Optional.of(renameMapped(frame, mapping));
   }
 
+  /** Optional tables, once present, must carry the columns their features need. */
+  private static void requireColumns(String table, Dataset<Row> frame, String... columns) {
+    for (String c : columns) {
+      TieringException.check(Arrays.asList(frame.columns()).contains(c),
+          "input table %s: missing required column %s", table, c);
+    }
+  }
+
   private static long bytes(SparkSession spark, String path) {
     Path p = new Path(path);
     try {
@@ -81,6 +94,25 @@ public record InputTables(
       }
     }
     return renamed;
+  }
+
+  /**
+   * A read failure as the user's error when a file could not be read (corrupt, truncated, not
+   * Parquet), naming the file; anything else is rethrown as it is.
+   */
+  public static RuntimeException unreadable(String table, Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      Matcher m = UNREADABLE_FILE.matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        return new TieringException(String.format("input table %s: cannot read file %s: %s", table, m.group(1),
+            firstLine(root.getMessage())), e);
+      }
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e);
   }
 
   static String resolve(String inputDir, String table) {

@@ -1,6 +1,7 @@
 package io.valuetier.jobs;
 
 import static io.valuetier.schema.Columns.ABC_CLASS;
+import static io.valuetier.schema.Columns.CUSTOMER_ID;
 import static io.valuetier.schema.Columns.RFM_SEGMENT;
 import static io.valuetier.schema.Columns.SEGMENT;
 import static io.valuetier.schema.Columns.TIER;
@@ -13,6 +14,8 @@ import io.valuetier.grading.RfmGrading;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
+import io.valuetier.privacy.Privacy;
+import io.valuetier.privacy.Publication;
 import io.valuetier.quality.TransactionValidation;
 import io.valuetier.quality.ValidatedTransactions;
 import io.valuetier.schema.Tables;
@@ -56,10 +59,14 @@ public final class TieringJob {
   /** What a run produced, for the caller to report. */
   public record Result(RunSummary summary, Dataset<Row> tierSummary) {}
 
+  /** The input tables, with the transactions validated and reconciled. */
+  private record Input(InputTables tables, ValidatedTransactions transactions) {}
+
   /** Checks configuration and input exactly as {@link #run} does, writing nothing. */
   public ValidatedTransactions validate(String inputDir) {
+    new Publication(config.privacy()); // fails now if the pseudonym key is missing
     try {
-      return readAndValidate(inputDir);
+      return readAndValidate(inputDir).transactions();
     } finally {
       spark.catalog().clearCache();
     }
@@ -67,8 +74,10 @@ public final class TieringJob {
 
   public Result run(String inputDir, String warehouse, boolean reuseModel) {
     Instant started = Instant.now();
+    Publication publish = new Publication(config.privacy());
     try {
-      ValidatedTransactions input = readAndValidate(inputDir);
+      Input read = readAndValidate(inputDir);
+      ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);
       Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
           () -> cached(new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted())),
@@ -80,17 +89,18 @@ public final class TieringJob {
       ValueSegmentation.Fitted fitted = stages.run("segments", "k-means value segmentation",
           () -> fitOrReuse(segmentation, lake, graded, reuseModel),
           f -> "k=" + f.k() + " silhouette=" + String.format("%.3f", f.silhouette()) + " by k " + f.silhouetteByK());
-      Dataset<Row> tiers = cached(withTier(segmentation.assign(fitted.model(), graded)));
+      Dataset<Row> tiers = cached(withCustomerAttributes(withTier(segmentation.assign(fitted.model(), graded)),
+          read.tables().customers()));
       Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS).persist(StorageLevel.MEMORY_AND_DISK());
       stages.run("write", "replace snapshot " + asOf + " in the lake", () -> {
         if (!reuseModel) {
           lake.saveModel(fitted.model(), asOf);
         }
-        lake.replaceSnapshot(Tables.CUSTOMER_FEATURES, features, asOf);
-        lake.replaceSnapshot(Tables.CUSTOMER_TIERS, tiers, asOf);
+        lake.replaceSnapshot(Tables.CUSTOMER_FEATURES, publish.apply(features), asOf);
+        lake.replaceSnapshot(Tables.CUSTOMER_TIERS, publish.apply(tiers), asOf);
         lake.replaceSnapshot(Tables.TIER_SUMMARY, tierSummary, asOf);
         lake.replaceSnapshot(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, fitted.k(), fitted.silhouette()), asOf);
-        lake.replaceSnapshot(Tables.REJECTED_TRANSACTIONS, input.rejected(), asOf);
+        lake.replaceSnapshot(Tables.REJECTED_TRANSACTIONS, publish.apply(input.rejected()), asOf);
         return Tables.ALL.size() - 1;
       }, n -> n + " tables");
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
@@ -105,7 +115,7 @@ public final class TieringJob {
     }
   }
 
-  private ValidatedTransactions readAndValidate(String inputDir) {
+  private Input readAndValidate(String inputDir) {
     InputTables tables = stages.run("read", "read input tables",
         () -> InputTables.read(spark, config.input(), inputDir), t -> "transactions, customers "
             + (t.customers().isPresent() ? "present" : "absent") + ", invoices " + (t.invoices().isPresent() ? "present" : "absent"));
@@ -113,11 +123,15 @@ public final class TieringJob {
     ValidatedTransactions validated = stages.run("validate", "validate and quarantine transactions", () -> {
       Dataset<Row> raw = tables.transactions();
       Dataset<Row> flagged = TransactionValidation.flag(raw, asOf).persist(StorageLevel.MEMORY_AND_DISK());
-      return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count());
+      try {
+        return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count());
+      } catch (Exception e) { // Spark throws its checked SparkException undeclared
+        throw InputTables.unreadable(InputTables.TRANSACTIONS, e);
+      }
     }, v -> String.format("%d rows read, %d accepted, %d rejected %s", v.rowsRead(), v.rowsAccepted(),
         v.rowsRejected(), v.rejectedByReason()));
     validated.checkPublishable(config.quality().maxRejectedShare());
-    return validated;
+    return new Input(tables, validated);
   }
 
   private ValueSegmentation.Fitted fitOrReuse(ValueSegmentation segmentation, Lake lake, Dataset<Row> graded,
@@ -131,6 +145,14 @@ public final class TieringJob {
           + " under " + lake.modelPath(asOf).replaceAll("/[^/]*$", ""));
     }
     return segmentation.fit(graded);
+  }
+
+  /** Masked contact data and non-personal attributes of the customers table, when there is one. */
+  private static Dataset<Row> withCustomerAttributes(Dataset<Row> tiers, Optional<Dataset<Row>> customers) {
+    Dataset<Row> publishable = customers.map(Privacy::publishableCustomers)
+        .orElseGet(() -> Privacy.publishableCustomers(tiers.select(CUSTOMER_ID).limit(0)));
+    return tiers.join(publishable, tiers.col(CUSTOMER_ID).equalTo(publishable.col(CUSTOMER_ID)), "left")
+        .drop(publishable.col(CUSTOMER_ID));
   }
 
   private Dataset<Row> withTier(Dataset<Row> graded) {

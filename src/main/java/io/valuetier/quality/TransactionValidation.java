@@ -46,7 +46,8 @@ import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Validates the transactions table (§3): the schema before any work, then every row, giving each
- * bad row one reason code. Rows are flagged, never dropped; {@link #split} separates them.
+ * bad row one reason code. Rows are flagged, never dropped; {@link #accepted} and {@link #rejected}
+ * separate them.
  */
 public final class TransactionValidation {
   /** Money in the validated transactions: exact, two decimals. */
@@ -74,9 +75,6 @@ public final class TransactionValidation {
   /** The columns of a transaction row after validation, and of a quarantined row (as text). */
   public static final List<String> TRANSACTION_COLUMNS =
       List.of(ORDER_ID, CUSTOMER_ID, ORDER_TS, AMOUNT, COST, QUANTITY, CATEGORY, CHANNEL);
-
-  /** Schema of the {@code rejected_transactions} table: reason and the original values as text. */
-  public static final StructType REJECTED_SCHEMA = rejectedSchema();
 
   private static final String ORIGINAL = "original_";
 
@@ -157,25 +155,26 @@ public final class TransactionValidation {
     Column[] lineColumns = TRANSACTION_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new);
     // Partitioned by the whole line (customer first), so it reuses the customer partitioning.
     Column copy = row_number().over(Window.partitionBy(lineColumns).orderBy(col(CUSTOMER_ID)));
-    Column reason = col(REASON);
-    Column isDuplicate = reason.isNull().and(copy.gt(1));
-    Dataset<Row> marked = canonical.withColumn(REASON, when(isDuplicate, Reason.DUPLICATE_LINE.code()).otherwise(reason));
+    String duplicate = "is_duplicate";
+    Dataset<Row> marked = canonical
+        .withColumn(duplicate, col(REASON).isNull().and(copy.gt(1)))
+        .withColumn(REASON, when(col(duplicate), Reason.DUPLICATE_LINE.code()).otherwise(col(REASON)));
     for (String c : TRANSACTION_COLUMNS) {
-      String original = ORIGINAL + c;
-      Column text = c.equals(ORDER_TS) || c.equals(AMOUNT) || c.equals(COST) || c.equals(QUANTITY)
-          ? col(c).cast(DataTypes.StringType) : col(c);
-      marked = marked.withColumn(original, when(isDuplicate, text).otherwise(col(original)));
+      // A duplicate parsed cleanly: its values as text are the original ones, up to formatting.
+      marked = marked.withColumn(ORIGINAL + c,
+          when(col(duplicate), col(c).cast(DataTypes.StringType)).otherwise(col(ORIGINAL + c)));
     }
-    return marked;
+    return marked.drop(duplicate);
   }
 
-  /** Accepted rows (with {@code order_date}) and rejected rows (as {@link #REJECTED_SCHEMA}). */
+  /** Accepted rows, with {@code order_date}. */
   public static Dataset<Row> accepted(Dataset<Row> flagged) {
     return flagged.where(col(REASON).isNull())
         .select(col(CUSTOMER_ID), col(ORDER_ID), col(ORDER_TS), to_date(col(ORDER_TS)).as(ORDER_DATE),
             col(AMOUNT), col(COST), col(QUANTITY), col(CATEGORY), col(CHANNEL));
   }
 
+  /** Rejected rows: reason and the original values as text. */
   public static Dataset<Row> rejected(Dataset<Row> flagged) {
     List<Column> columns = new ArrayList<>();
     columns.add(col(REASON));
@@ -249,13 +248,5 @@ public final class TransactionValidation {
 
   private static boolean isNumberLike(DataType t) {
     return t instanceof NumericType || t instanceof StringType;
-  }
-
-  private static StructType rejectedSchema() {
-    StructType schema = new StructType().add(REASON, DataTypes.StringType, false);
-    for (String c : TRANSACTION_COLUMNS) {
-      schema = schema.add(c, DataTypes.StringType, true);
-    }
-    return schema;
   }
 }

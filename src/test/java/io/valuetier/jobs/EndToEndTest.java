@@ -1,12 +1,14 @@
 package io.valuetier.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.valuetier.SparkTestSession;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.generate.SyntheticData;
+import io.valuetier.privacy.Privacy;
 import io.valuetier.schema.Columns;
 import io.valuetier.schema.Tables;
 import java.io.File;
@@ -71,6 +73,16 @@ class EndToEndTest {
     for (Row r : table(Tables.TIER_SUMMARY, D1).groupBy("method").sum("customer_share_pct").collectAsList()) {
       assertEquals(100.0, r.getDouble(1), 1e-6, "shares of " + r.getString(0));
     }
+
+    // PII: masked contact columns only, in the formats of §9; raw values appear in no column.
+    assertTrue(!io.valuetier.SparkTestSession.columns(tiers).contains(Columns.PHONE)
+        && !io.valuetier.SparkTestSession.columns(tiers).contains(Columns.EMAIL)
+        && !io.valuetier.SparkTestSession.columns(tiers).contains(Columns.NAME), "raw PII columns in customer_tiers");
+    assertEquals(0, tiers.where(not(col(Privacy.PHONE_MASKED).rlike("^[0-9]{3}\\*{4}[0-9]{4}$"))
+        .or(not(col(Privacy.EMAIL_MASKED).rlike("^.\\*{3}@example\\.com$")))).count());
+    Dataset<Row> raw = spark.read().parquet(input + "/customers");
+    assertEquals(0, tiers.join(raw, tiers.col(Privacy.PHONE_MASKED).equalTo(raw.col(Columns.PHONE))
+        .or(tiers.col(Privacy.EMAIL_MASKED).equalTo(raw.col(Columns.EMAIL)))).count());
 
     long[] before = counts(D1);
     new TieringJob(spark, config, D1).run(input, warehouse, false);
