@@ -6,7 +6,6 @@ import io.valuetier.generate.SyntheticData;
 import io.valuetier.io.Sessions;
 import io.valuetier.jobs.TieringJob;
 import io.valuetier.quality.ValidatedTransactions;
-import io.valuetier.summary.TierSummary;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +67,9 @@ public final class Main {
         System.out.printf("snapshot %s written to %s: %d customers, %d rows read, %d rejected; tier summary:%n",
             options.asOf, options.warehouse, result.summary().customers(), result.summary().rowsRead(),
             result.summary().rowsRejected());
-        TierSummary.forDisplay(result.tierSummary(), "tier").show(50, false);
+        if (!result.tierRows().isEmpty()) {
+          spark.createDataFrame(result.tierRows(), result.tierRows().get(0).schema()).show(50, false);
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.valuetier;
 
+import io.valuetier.io.Sessions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -19,14 +20,12 @@ public final class SparkTestSession {
 
   public static synchronized SparkSession get() {
     if (spark == null) {
-      spark = SparkSession.builder()
+      spark = Sessions.configure(SparkSession.builder())
           .master("local[2]")
           .appName("value-tiering-tests")
           .config("spark.ui.enabled", "false")
           // Test-only: tiny data, so few shuffle partitions keep the suite fast.
           .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.sql.session.timeZone", "UTC")
-          .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
           .getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
     }

@@ -3,13 +3,17 @@ package io.valuetier.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.valuetier.TieringException;
+import io.valuetier.grading.Ahp;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +31,12 @@ public record TieringConfig(
     Quality quality,
     Abc abc,
     Segmentation segmentation,
+    Scoring scoring,
+    Lifecycle lifecycle,
+    Credit credit,
+    ValuePotential valuePotential,
     String primaryMethod,
+    Map<String, Map<String, String>> treatments,
     Lake lake,
     Privacy privacy,
     int shufflePartitions,
@@ -63,6 +72,36 @@ public record TieringConfig(
     }
   }
 
+  /**
+   * Weighted composite score (§5.3): indicators, weights normalized to sum to 1 (given, or from
+   * the AHP matrix, whose result is kept for the run summary), and the grade thresholds.
+   */
+  public record Scoring(List<Indicator> indicators, Map<String, Double> weights, Optional<Ahp.Result> ahp,
+      List<Grade> grades, String otherwise) {}
+
+  /** One indicator of the composite score: by bands, or by percentile rank. */
+  public record Indicator(String name, String column, String method, boolean higherIsBetter, List<Band> bands,
+      double otherwise) {
+    public boolean percentile() {
+      return "percentile".equals(method);
+    }
+  }
+
+  /** Points for values at or above {@code min}. */
+  public record Band(double min, double points) {}
+
+  /** A named grade for scores at or above {@code min}. */
+  public record Grade(String name, double min) {}
+
+  /** Lifecycle thresholds (§5.4). */
+  public record Lifecycle(int acquisitionDays, double growthGrowth, double declineGrowth, int inactiveDays) {}
+
+  /** Credit score weights (§5.5). */
+  public record Credit(double onTimeWeight, double latenessWeight, double daysLateCap, double overduePenalty) {}
+
+  /** Value–potential matrix (§5.6). */
+  public record ValuePotential(double valueThreshold, String potential) {}
+
   /** Personal data in the output (§9): an optional keyed pseudonym of customer ids. */
   public record Privacy(boolean pseudonymizeCustomerId, String keyEnv) {}
 
@@ -73,21 +112,37 @@ public record TieringConfig(
     }
   }
 
-  public static final List<String> PRIMARY_METHODS = List.of("segment", "rfm", "abc");
+  public static final List<String> PRIMARY_METHODS =
+      List.of("segment", "rfm", "abc", "value_grade", "lifecycle", "value_potential");
+  /** customer_tiers columns an indicator may score. */
+  public static final List<String> INDICATOR_COLUMNS = List.of("monetary", "profit", "margin", "frequency",
+      "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score");
+  public static final List<String> POTENTIAL_SOURCES = List.of("growth");
   public static final List<String> RANK_BY = List.of("monetary", "profit");
   public static final List<String> SEGMENTATION_FEATURES = List.of("recency", "frequency", "monetary", "margin", "tenure");
 
   /** The defaults shipped in the jar, overridden by {@code file} when given. */
   public static TieringConfig load(Optional<File> file) {
-    Config defaults = ConfigFactory.parseResources("defaults.conf");
-    Config config = defaults;
-    if (file.isPresent()) {
-      File f = file.get();
-      TieringException.check(f.isFile(), "configuration file %s does not exist", f);
-      config = ConfigFactory.parseFile(f).withFallback(defaults);
+    if (file.isEmpty()) {
+      return load(ConfigFactory.empty());
     }
+    File f = file.get();
+    TieringException.check(f.isFile(), "configuration file %s does not exist", f);
     try {
-      return from(config.resolve().getConfig("tiering"));
+      return load(ConfigFactory.parseFile(f));
+    } catch (ConfigException e) {
+      throw new TieringException("configuration error: " + e.getMessage(), e);
+    }
+  }
+
+  /** The defaults overridden by HOCON text, e.g. {@code "tiering.window-days = 180"}. */
+  public static TieringConfig parse(String hocon) {
+    return load(ConfigFactory.parseString(hocon));
+  }
+
+  private static TieringConfig load(Config overrides) {
+    try {
+      return from(overrides.withFallback(ConfigFactory.parseResources("defaults.conf")).resolve().getConfig("tiering"));
     } catch (ConfigException e) {
       throw new TieringException("configuration error: " + e.getMessage(), e);
     }
@@ -107,7 +162,14 @@ public record TieringConfig(
             new Quality(c.getDouble("quality.max-rejected-share")),
             new Abc(c.getDouble("abc.a-share"), c.getDouble("abc.b-share")),
             seg,
+            scoring(c.getConfig("scoring")),
+            new Lifecycle(c.getInt("lifecycle.acquisition-days"), c.getDouble("lifecycle.growth-growth"),
+                c.getDouble("lifecycle.decline-growth"), c.getInt("lifecycle.inactive-days")),
+            new Credit(c.getDouble("credit.on-time-weight"), c.getDouble("credit.lateness-weight"),
+                c.getDouble("credit.days-late-cap"), c.getDouble("credit.overdue-penalty")),
+            new ValuePotential(c.getDouble("value-potential.value-threshold"), c.getString("value-potential.potential")),
             c.getString("primary-method"),
+            treatments(c.getConfig("treatments")),
             new Lake(
                 c.getString("lake.catalog"),
                 c.getString("lake.namespace"),
@@ -118,6 +180,82 @@ public record TieringConfig(
             sha256(c.root().render(ConfigRenderOptions.concise().setJson(true))));
     config.validate();
     return config;
+  }
+
+  private static Scoring scoring(Config s) {
+    List<Indicator> indicators = new ArrayList<>();
+    for (Config i : s.getConfigList("indicators")) {
+      List<Band> bands = new ArrayList<>();
+      if (i.hasPath("bands")) {
+        for (Config b : i.getConfigList("bands")) {
+          bands.add(new Band(b.getDouble("min"), b.getDouble("points")));
+        }
+      }
+      bands.sort(Comparator.comparingDouble(Band::min).reversed());
+      indicators.add(new Indicator(i.getString("name"), i.getString("column"), i.getString("method"),
+          !i.hasPath("higher-is-better") || i.getBoolean("higher-is-better"), bands,
+          i.hasPath("otherwise") ? i.getDouble("otherwise") : 0.0));
+    }
+    List<String> names = indicators.stream().map(Indicator::name).toList();
+    Map<String, Double> weights = new LinkedHashMap<>();
+    Optional<Ahp.Result> ahp = Optional.empty();
+    Config given = s.getConfig("weights");
+    if (!given.isEmpty()) {
+      for (String n : names) {
+        TieringException.check(given.hasPath(n), "tiering.scoring.weights has no weight for indicator %s", n);
+        weights.put(n, given.getDouble(n));
+      }
+      TieringException.check(given.root().keySet().stream().allMatch(names::contains),
+          "tiering.scoring.weights names indicators that do not exist: %s (indicators: %s)", given.root().keySet(), names);
+    } else {
+      List<String> criteria = s.getStringList("ahp.criteria");
+      TieringException.check(new java.util.HashSet<>(criteria).equals(new java.util.HashSet<>(names)),
+          "tiering.scoring.ahp.criteria %s must name each indicator %s once", criteria, names);
+      Ahp.Result result = Ahp.consistentWeights("tiering.scoring.ahp.matrix", matrix(s.getList("ahp.matrix")));
+      for (int i = 0; i < criteria.size(); i++) {
+        weights.put(criteria.get(i), result.weights()[i]);
+      }
+      ahp = Optional.of(result);
+    }
+    double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+    TieringException.check(total > 0 && weights.values().stream().allMatch(w -> w >= 0),
+        "tiering.scoring weights must be non-negative with a positive sum, got %s", weights);
+    weights.replaceAll((k, w) -> w / total);
+    List<Grade> grades = new ArrayList<>();
+    for (Config g : s.getConfigList("grades")) {
+      grades.add(new Grade(g.getString("name"), g.getDouble("min")));
+    }
+    grades.sort(Comparator.comparingDouble(Grade::min).reversed());
+    return new Scoring(indicators, weights, ahp, grades, s.getString("otherwise"));
+  }
+
+  /** Matrix entries as numbers or fractions written "1/3". */
+  private static double[][] matrix(ConfigList rows) {
+    double[][] m = new double[rows.size()][];
+    for (int i = 0; i < rows.size(); i++) {
+      TieringException.check(rows.get(i) instanceof ConfigList, "tiering.scoring.ahp.matrix row %d is not a list", i + 1);
+      ConfigList row = (ConfigList) rows.get(i);
+      m[i] = new double[row.size()];
+      for (int j = 0; j < row.size(); j++) {
+        String text = String.valueOf(row.get(j).unwrapped()).trim();
+        try {
+          int slash = text.indexOf('/');
+          m[i][j] = slash < 0 ? Double.parseDouble(text)
+              : Double.parseDouble(text.substring(0, slash)) / Double.parseDouble(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          throw new TieringException(String.format("tiering.scoring.ahp.matrix entry (%d, %d) is not a number: %s", i + 1, j + 1, text));
+        }
+      }
+    }
+    return m;
+  }
+
+  private static Map<String, Map<String, String>> treatments(Config c) {
+    Map<String, Map<String, String>> all = new LinkedHashMap<>();
+    for (String method : c.root().keySet()) {
+      all.put(method, stringMap(c.getConfig(method)));
+    }
+    return all;
   }
 
   private static Segmentation segmentation(Config s) {
@@ -176,6 +314,15 @@ public record TieringConfig(
         "tiering.segmentation.features must be a non-empty list of %s, got %s",
         SEGMENTATION_FEATURES,
         segmentation.features());
+    for (Indicator i : scoring.indicators()) {
+      TieringException.check(INDICATOR_COLUMNS.contains(i.column()),
+          "tiering.scoring indicator %s: column must be one of %s, got %s", i.name(), INDICATOR_COLUMNS, i.column());
+      TieringException.check(i.percentile() || ("bands".equals(i.method()) && !i.bands().isEmpty()),
+          "tiering.scoring indicator %s: method must be percentile, or bands with at least one band; got %s",
+          i.name(), i.method());
+    }
+    TieringException.check(POTENTIAL_SOURCES.contains(valuePotential.potential()),
+        "tiering.value-potential.potential must be one of %s, got %s", POTENTIAL_SOURCES, valuePotential.potential());
     TieringException.check(
         PRIMARY_METHODS.contains(primaryMethod),
         "tiering.primary-method must be one of %s, got %s",

@@ -9,32 +9,23 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.config.TieringConfig;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * ABC / Pareto classes by cumulative share of profit, or of revenue without cost data (§5.2).
  *
  * <p>Customers are ordered by contribution descending, ties by customer id. A is the smallest
  * leading set whose cumulative share of the positive total reaches {@code a-share}, B continues
- * up to {@code b-share}, C is the rest, including zero and negative contributors.
- *
- * <p>The running sum avoids a window over the whole population: a global sort range-partitions
- * the customers, each sorted partition is summed on its own, and the partitions' totals (one
- * number per partition) give each partition its starting offset.
+ * up to {@code b-share}, C is the rest, including zero and negative contributors. The running
+ * sum comes from {@link GlobalOrder}, not from a window over the whole population.
  */
 public final class AbcGrading {
   public static final String A = "A";
@@ -43,7 +34,6 @@ public final class AbcGrading {
 
   private static final String CONTRIBUTION = "abc_contribution";
   private static final String POSITIVE = "abc_positive";
-  private static final String PART = "abc_part";
   private static final String RUNNING = "abc_running";
 
   private final TieringConfig.Abc config;
@@ -57,41 +47,18 @@ public final class AbcGrading {
   /** Requires {@code customer_id} and {@code profit} or {@code monetary}; adds {@code abc_class, cumulative_share}. */
   public Dataset<Row> apply(Dataset<Row> features) {
     Column contribution = coalesce(col(byProfit ? PROFIT : MONETARY).cast(DataTypes.DoubleType), lit(0.0));
-    Dataset<Row> ranked = features
-        .select(col(CUSTOMER_ID), contribution.as(CONTRIBUTION))
-        .orderBy(col(CONTRIBUTION).desc(), col(CUSTOMER_ID).asc())
-        .withColumn(PART, spark_partition_id())
-        .withColumn(POSITIVE, greatest(col(CONTRIBUTION), lit(0.0)))
-        // Fixes each customer's partition number: both passes below must see the same one.
-        // The job clears the session's cache at the end of a run.
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> classes = classify(ranked, partitionOffsets(ranked));
-    return features.join(classes, CUSTOMER_ID);
+    GlobalOrder order = new GlobalOrder(
+        features.select(col(CUSTOMER_ID), contribution.as(CONTRIBUTION))
+            .withColumn(POSITIVE, greatest(col(CONTRIBUTION), lit(0.0))),
+        col(CONTRIBUTION).desc(), col(CUSTOMER_ID).asc());
+    GlobalOrder.Offset offset = order.offset(col(POSITIVE));
+    Column running = offset.before().plus(sum(col(POSITIVE))
+        .over(order.withinPartition().rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+    Dataset<Row> withRunning = order.rows().withColumn(RUNNING, running);
+    return features.join(classify(withRunning, offset.total()), CUSTOMER_ID);
   }
 
-  /** Starting offset of each partition: positive contribution of all earlier partitions. */
-  private static TreeMap<Integer, Double> partitionOffsets(Dataset<Row> ranked) {
-    TreeMap<Integer, Double> totals = new TreeMap<>();
-    for (Row r : ranked.groupBy(PART).agg(sum(POSITIVE)).collectAsList()) {
-      totals.put(r.getInt(0), r.isNullAt(1) ? 0.0 : r.getDouble(1));
-    }
-    TreeMap<Integer, Double> offsets = new TreeMap<>();
-    double running = 0.0;
-    for (var e : totals.entrySet()) {
-      offsets.put(e.getKey(), running);
-      running += e.getValue();
-    }
-    offsets.put(Integer.MAX_VALUE, running); // the grand total
-    return offsets;
-  }
-
-  private Dataset<Row> classify(Dataset<Row> ranked, TreeMap<Integer, Double> offsets) {
-    double total = offsets.remove(Integer.MAX_VALUE);
-    WindowSpec withinPartition = Window.partitionBy(col(PART))
-        .orderBy(col(CONTRIBUTION).desc(), col(CUSTOMER_ID).asc())
-        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    Column cumulative = offsetOf(offsets).plus(sum(col(POSITIVE)).over(withinPartition));
-    Dataset<Row> withRunning = ranked.withColumn(RUNNING, cumulative);
+  private Dataset<Row> classify(Dataset<Row> withRunning, double total) {
     if (total <= 0) {
       return withRunning.select(col(CUSTOMER_ID), lit(C).as(ABC_CLASS), lit(null).cast(DataTypes.DoubleType).as(CUMULATIVE_SHARE));
     }
@@ -103,14 +70,5 @@ public final class AbcGrading {
         .when(positive.and(before.lt(config.bShare())), B)
         .otherwise(C);
     return withRunning.select(col(CUSTOMER_ID), grade.as(ABC_CLASS), share.as(CUMULATIVE_SHARE));
-  }
-
-  private static Column offsetOf(TreeMap<Integer, Double> offsets) {
-    List<Column> pairs = new ArrayList<>();
-    for (var e : offsets.entrySet()) {
-      pairs.add(lit(e.getKey()));
-      pairs.add(lit(e.getValue()));
-    }
-    return pairs.isEmpty() ? lit(0.0) : org.apache.spark.sql.functions.map(pairs.toArray(Column[]::new)).getItem(col(PART));
   }
 }

@@ -12,18 +12,23 @@ public final class Sessions {
   private Sessions() {}
 
   public static SparkSession create(String appName, TieringConfig config) {
-    SparkSession.Builder builder =
-        SparkSession.builder()
-            .appName(appName)
-            .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-            // Dates are business dates: one time zone everywhere, whatever the cluster's default.
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.adaptive.enabled", "true")
-            .config("spark.sql.adaptive.coalescePartitions.enabled", "true");
+    SparkSession.Builder builder = configure(SparkSession.builder().appName(appName));
     if (config.shufflePartitions() > 0) {
       builder.config("spark.sql.shuffle.partitions", config.shufflePartitions());
     }
     return builder.getOrCreate();
+  }
+
+  /** The settings every session of the job needs, production and tests alike. */
+  public static SparkSession.Builder configure(SparkSession.Builder builder) {
+    return builder
+        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+        // Dates are business dates: one time zone everywhere, whatever the cluster's default.
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+        // Plans over cached steps print their cached plans inside; bound what the UI keeps.
+        .config("spark.sql.maxPlanStringLength", "100000");
   }
 
   /**

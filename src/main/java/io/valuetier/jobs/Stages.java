@@ -30,9 +30,11 @@ public final class Stages {
     long start = System.nanoTime();
     try {
       T result = work.get();
+      // Spark is lazy: the counts of the progress line are often what runs the stage's jobs.
+      String counts = progress.apply(result);
       double elapsed = (System.nanoTime() - start) / 1e9;
       seconds.put(stage, elapsed);
-      LOG.info(String.format("stage %-10s %8.1f s  %s", stage, elapsed, progress.apply(result)));
+      LOG.info(String.format("stage %-10s %8.1f s  %s", stage, elapsed, counts));
       return result;
     } finally {
       spark.sparkContext().clearJobGroup();

@@ -2,6 +2,9 @@ package io.valuetier.jobs;
 
 import static io.valuetier.schema.Columns.ABC_CLASS;
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.LIFECYCLE_STAGE;
+import static io.valuetier.schema.Columns.VALUE_GRADE;
+import static io.valuetier.schema.Columns.VALUE_POTENTIAL;
 import static io.valuetier.schema.Columns.RFM_SEGMENT;
 import static io.valuetier.schema.Columns.SEGMENT;
 import static io.valuetier.schema.Columns.TIER;
@@ -9,8 +12,8 @@ import static org.apache.spark.sql.functions.col;
 
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
-import io.valuetier.grading.AbcGrading;
-import io.valuetier.grading.RfmGrading;
+import io.valuetier.features.CreditFeatures;
+import io.valuetier.grading.Grading;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
@@ -26,6 +29,7 @@ import io.valuetier.summary.TierSummary;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,8 +60,8 @@ public final class TieringJob {
     this.stages = new Stages(spark, runId);
   }
 
-  /** What a run produced, for the caller to report. */
-  public record Result(RunSummary summary, Dataset<Row> tierSummary) {}
+  /** What a run produced, for the caller to report: the summary row and the tier rows of tier_summary. */
+  public record Result(RunSummary summary, List<Row> tierRows) {}
 
   /** The input tables, with the transactions validated and reconciled. */
   private record Input(InputTables tables, ValidatedTransactions transactions) {}
@@ -80,10 +84,12 @@ public final class TieringJob {
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);
       Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
-          () -> cached(new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted())),
+          () -> cached(new CreditFeatures(asOf, config.windowDays()).apply(
+              new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted()),
+              read.tables().invoices())),
           f -> f.count() + " customers");
-      Dataset<Row> graded = stages.run("grades", "RFM scores and segments, ABC classes",
-          () -> cached(new AbcGrading(config.abc(), input.hasCost()).apply(RfmGrading.withRfmScores(features))),
+      Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
+          () -> cached(Grading.apply(features, config, input.hasCost())),
           g -> g.count() + " customers graded");
       ValueSegmentation segmentation = new ValueSegmentation(config.segmentation());
       ValueSegmentation.Fitted fitted = stages.run("segments", "k-means value segmentation",
@@ -91,7 +97,7 @@ public final class TieringJob {
           f -> "k=" + f.k() + " silhouette=" + String.format("%.3f", f.silhouette()) + " by k " + f.silhouetteByK());
       Dataset<Row> tiers = cached(withCustomerAttributes(withTier(segmentation.assign(fitted.model(), graded)),
           read.tables().customers()));
-      Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS, treatments()).persist(StorageLevel.MEMORY_AND_DISK());
       stages.run("write", "replace snapshot " + asOf + " in the lake", () -> {
         if (!reuseModel) {
           lake.saveModel(fitted.model(), asOf);
@@ -109,7 +115,8 @@ public final class TieringJob {
           stages.seconds());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
-      return new Result(summary, tierSummary);
+      // A handful of rows (one per tier), collected before the cache goes.
+      return new Result(summary, TierSummary.forDisplay(tierSummary, "tier").collectAsList());
     } finally {
       spark.catalog().clearCache();
     }
@@ -151,12 +158,18 @@ public final class TieringJob {
   private static Dataset<Row> withCustomerAttributes(Dataset<Row> tiers, Optional<Dataset<Row>> customers) {
     Dataset<Row> publishable = customers.map(Privacy::publishableCustomers)
         .orElseGet(() -> Privacy.publishableCustomers(tiers.select(CUSTOMER_ID).limit(0)));
-    return tiers.join(publishable, tiers.col(CUSTOMER_ID).equalTo(publishable.col(CUSTOMER_ID)), "left")
-        .drop(publishable.col(CUSTOMER_ID));
+    return tiers.join(publishable, CUSTOMER_ID, "left");
   }
 
   private Dataset<Row> withTier(Dataset<Row> graded) {
     return graded.withColumn(TIER, col(METHODS.get(config.primaryMethod())));
+  }
+
+  /** Treatments per method; the "tier" rows take those of the primary method. */
+  private Map<String, Map<String, String>> treatments() {
+    Map<String, Map<String, String>> t = new LinkedHashMap<>(config.treatments());
+    t.put("tier", config.treatments().getOrDefault(config.primaryMethod(), Map.of()));
+    return t;
   }
 
   private static Dataset<Row> cached(Dataset<Row> frame) {
@@ -168,6 +181,9 @@ public final class TieringJob {
     m.put("segment", SEGMENT);
     m.put("rfm", RFM_SEGMENT);
     m.put("abc", ABC_CLASS);
+    m.put("value_grade", VALUE_GRADE);
+    m.put("lifecycle", LIFECYCLE_STAGE);
+    m.put("value_potential", VALUE_POTENTIAL);
     m.put("tier", TIER);
     return m;
   }

@@ -55,6 +55,13 @@ public final class Columns {
   public static final String RFM_SEGMENT = "rfm_segment";
   public static final String ABC_CLASS = "abc_class";
   public static final String CUMULATIVE_SHARE = "cumulative_share";
+  public static final String VALUE_SCORE = "value_score";
+  public static final String VALUE_GRADE = "value_grade";
+  /** Prefix of the per-indicator points behind value_score: score_&lt;indicator&gt;. */
+  public static final String SCORE_PREFIX = "score_";
+  public static final String LIFECYCLE_STAGE = "lifecycle_stage";
+  public static final String CREDIT_SCORE = "credit_score";
+  public static final String VALUE_POTENTIAL = "value_potential";
   public static final String SEGMENT_ID = "segment_id";
   public static final String SEGMENT = "segment";
   public static final String SEGMENT_RANK = "segment_rank";

@@ -8,6 +8,7 @@ import static io.valuetier.schema.Columns.RECENCY_DAYS;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
@@ -16,6 +17,8 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -37,6 +40,7 @@ public final class TierSummary {
   public static final String AVG_MARGIN = "avg_margin";
   public static final String AVG_RECENCY_DAYS = "avg_recency_days";
   public static final String AVG_FREQUENCY = "avg_frequency";
+  public static final String TREATMENT = "treatment";
 
   private static final String PAIR = "method_grade";
 
@@ -48,11 +52,16 @@ public final class TierSummary {
         .orderBy(col(REVENUE).desc())
         .select(col(GRADE), col(CUSTOMERS), round(col(CUSTOMER_SHARE_PCT), 1).as(CUSTOMER_SHARE_PCT), col(REVENUE),
             round(col(REVENUE_SHARE_PCT), 1).as(REVENUE_SHARE_PCT), col(PROFIT), round(col(AVG_MARGIN), 3).as(AVG_MARGIN),
-            round(col(AVG_RECENCY_DAYS), 1).as(AVG_RECENCY_DAYS), round(col(AVG_FREQUENCY), 2).as(AVG_FREQUENCY));
+            round(col(AVG_RECENCY_DAYS), 1).as(AVG_RECENCY_DAYS), round(col(AVG_FREQUENCY), 2).as(AVG_FREQUENCY),
+            col(TREATMENT));
   }
 
-  /** {@code methods}: method name → the column holding that method's grade. */
-  public static Dataset<Row> of(Dataset<Row> tiers, Map<String, String> methods) {
+  /**
+   * {@code methods}: method name → the column holding that method's grade; {@code treatments}:
+   * method → grade → recommended treatment.
+   */
+  public static Dataset<Row> of(Dataset<Row> tiers, Map<String, String> methods,
+      Map<String, Map<String, String>> treatments) {
     Column[] pairs = methods.entrySet().stream()
         .map(e -> struct(lit(e.getKey()).as(METHOD), col(e.getValue()).cast(DataTypes.StringType).as(GRADE)))
         .toArray(Column[]::new);
@@ -73,7 +82,22 @@ public final class TierSummary {
     return perGrade
         .withColumn(CUSTOMER_SHARE_PCT, col(CUSTOMERS).multiply(100.0).divide(sum(CUSTOMERS).over(perMethod)))
         .withColumn(REVENUE_SHARE_PCT, when(totalRevenue.notEqual(0), revenue.multiply(100.0).divide(totalRevenue)))
+        .withColumn(TREATMENT, treatment(treatments))
         .select(METHOD, GRADE, CUSTOMERS, CUSTOMER_SHARE_PCT, REVENUE, REVENUE_SHARE_PCT, PROFIT, AVG_MARGIN,
-            AVG_RECENCY_DAYS, AVG_FREQUENCY);
+            AVG_RECENCY_DAYS, AVG_FREQUENCY, TREATMENT);
+  }
+
+  /** The configured treatment of each (method, grade), as a literal map looked up per summary row. */
+  private static Column treatment(Map<String, Map<String, String>> treatments) {
+    List<Column> pairs = new ArrayList<>();
+    treatments.forEach((method, byGrade) -> byGrade.forEach((grade, text) -> {
+      pairs.add(lit(method + "\u0000" + grade));
+      pairs.add(lit(text));
+    }));
+    if (pairs.isEmpty()) {
+      return lit(null).cast(DataTypes.StringType);
+    }
+    return org.apache.spark.sql.functions.map(pairs.toArray(Column[]::new))
+        .getItem(concat(col(METHOD), lit("\u0000"), col(GRADE)));
   }
 }

@@ -62,6 +62,16 @@ class EndToEndTest {
     assertEquals(customers, tiers.count());
     assertEquals(customers, tiers.select(Columns.CUSTOMER_ID).distinct().count(), "one row per customer");
     assertEquals(customers, table(Tables.CUSTOMER_FEATURES, D1).count());
+    // Every §5 grade is a column of customer_tiers.
+    for (String c : new String[] {Columns.R_SCORE, Columns.F_SCORE, Columns.M_SCORE, Columns.RFM_SEGMENT,
+        Columns.ABC_CLASS, Columns.CUMULATIVE_SHARE, Columns.VALUE_SCORE, Columns.VALUE_GRADE,
+        Columns.LIFECYCLE_STAGE, Columns.CREDIT_SCORE, Columns.VALUE_POTENTIAL, Columns.SEGMENT_ID,
+        Columns.SEGMENT, Columns.TIER, Columns.ON_TIME_RATE}) {
+      assertTrue(io.valuetier.SparkTestSession.columns(tiers).contains(c), "customer_tiers lacks " + c);
+    }
+    assertEquals(0, tiers.where(col(Columns.VALUE_GRADE).isNull().or(col(Columns.LIFECYCLE_STAGE).isNull())
+        .or(col(Columns.VALUE_POTENTIAL).isNull())).count(), "every customer has every rule-based grade");
+    assertTrue(tiers.where(col(Columns.CREDIT_SCORE).isNotNull()).count() > 0, "invoiced customers get a credit score");
     assertEquals(0, tiers.where(col(Columns.TIER).isNull().or(col(Columns.RFM_SEGMENT).isNull())
         .or(col(Columns.ABC_CLASS).isNull()).or(col(Columns.SEGMENT).isNull())).count(), "every customer graded");
     assertEquals(first.summary().k(), table(Tables.SEGMENT_PROFILES, D1).count());

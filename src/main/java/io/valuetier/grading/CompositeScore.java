@@ -1,0 +1,94 @@
+package io.valuetier.grading;
+
+import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.SCORE_PREFIX;
+import static io.valuetier.schema.Columns.VALUE_GRADE;
+import static io.valuetier.schema.Columns.VALUE_SCORE;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rank;
+import static org.apache.spark.sql.functions.when;
+
+import io.valuetier.config.TieringConfig;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Weighted composite score and grade (§5.3): each indicator scored 0–100 by bands or by
+ * percentile rank, {@code value_score} = Σ weight × points over the indicators a customer has a
+ * value for (weights rescaled to sum to 1 over those), {@code value_grade} by thresholds.
+ * Adds {@code score_<indicator>} for each indicator, {@code value_score} and {@code value_grade}.
+ */
+public final class CompositeScore {
+  private final TieringConfig.Scoring config;
+
+  public CompositeScore(TieringConfig.Scoring config) {
+    this.config = config;
+  }
+
+  public Dataset<Row> apply(Dataset<Row> customers) {
+    Dataset<Row> scored = customers;
+    for (TieringConfig.Indicator indicator : config.indicators()) {
+      // Ranks come from the input, never from the frame joined so far: chaining them would
+      // double the query plan with every indicator.
+      scored = indicator.percentile()
+          ? scored.join(percentileRanks(customers, indicator), CUSTOMER_ID, "left")
+          : scored.withColumn(scoreColumn(indicator), bands(indicator));
+    }
+    Column weighted = lit(0.0);
+    Column weightPresent = lit(0.0);
+    for (TieringConfig.Indicator indicator : config.indicators()) {
+      double w = config.weights().get(indicator.name());
+      Column points = col(scoreColumn(indicator));
+      weighted = weighted.plus(when(points.isNotNull(), points.multiply(w)).otherwise(0.0));
+      weightPresent = weightPresent.plus(when(points.isNotNull(), lit(w)).otherwise(0.0));
+    }
+    Column score = when(weightPresent.gt(0), weighted.divide(weightPresent));
+    return scored.withColumn(VALUE_SCORE, score).withColumn(VALUE_GRADE, grade(col(VALUE_SCORE)));
+  }
+
+  public static String scoreColumn(TieringConfig.Indicator indicator) {
+    return SCORE_PREFIX + indicator.name();
+  }
+
+  /** Points of the first band (highest min first) the value reaches; null stays null. */
+  private static Column bands(TieringConfig.Indicator indicator) {
+    Column value = col(indicator.column()).cast(DataTypes.DoubleType);
+    List<TieringConfig.Band> bands = indicator.bands();
+    Column points = when(value.geq(bands.get(0).min()), bands.get(0).points());
+    for (TieringConfig.Band b : bands.subList(1, bands.size())) {
+      points = points.when(value.geq(b.min()), b.points());
+    }
+    return when(value.isNotNull(), points.otherwise(indicator.otherwise()));
+  }
+
+  /** Percentile rank × 100 among customers with a value; ties share the lowest rank (as percent_rank). */
+  private static Dataset<Row> percentileRanks(Dataset<Row> customers, TieringConfig.Indicator indicator) {
+    String value = "pct_value";
+    Column order = indicator.higherIsBetter() ? col(value).asc() : col(value).desc();
+    GlobalOrder ordered = new GlobalOrder(
+        customers.select(col(CUSTOMER_ID), col(indicator.column()).cast(DataTypes.DoubleType).as(value))
+            .where(col(value).isNotNull()),
+        order);
+    GlobalOrder.Offset offset = ordered.offset(lit(1L));
+    double n = offset.total();
+    Column globalRank = offset.before().plus(rank().over(ordered.withinPartition()));
+    Column percent = n > 1 ? globalRank.minus(1).divide(n - 1).multiply(100.0) : lit(0.0);
+    return ordered.rows().select(col(CUSTOMER_ID), percent.as(scoreColumn(indicator)));
+  }
+
+  private Column grade(Column score) {
+    List<TieringConfig.Grade> grades = config.grades();
+    if (grades.isEmpty()) {
+      return when(score.isNotNull(), lit(config.otherwise()));
+    }
+    Column g = when(score.geq(grades.get(0).min()), grades.get(0).name());
+    for (TieringConfig.Grade grade : grades.subList(1, grades.size())) {
+      g = g.when(score.geq(grade.min()), grade.name());
+    }
+    return when(score.isNotNull(), g.otherwise(config.otherwise()));
+  }
+}
