@@ -113,7 +113,7 @@ public final class SyntheticData {
     Column orderCount = when(k.equalTo("one_time"), lit(1))
         .when(k.equalTo("churned"), lit(1).plus(floor(u(4, id).multiply(6))))
         .when(k.equalTo("heavy"), lit(20).plus(floor(u(4, id).multiply(80))))
-        .otherwise(lit(2).plus(floor(pow(u(4, id), 2).multiply(18))));
+        .otherwise(lit(2).plus(floor(pow(u(4, id), 2).multiply(28))));
     // Pareto-like spend: log-normal basket value, heavy buyers buy bigger baskets too.
     Column scale = exp(lit(3.6).plus(normal(5, id).multiply(0.9)))
         .multiply(when(k.equalTo("heavy"), 4.0).otherwise(1.0));

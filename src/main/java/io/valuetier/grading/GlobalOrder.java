@@ -5,8 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.sum;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.valuetier.schema.Lookup;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -50,15 +49,13 @@ final class GlobalOrder {
     for (Row r : sorted.groupBy(PART).agg(sum(value)).collectAsList()) {
       totals.put(r.getInt(0), r.isNullAt(1) ? 0.0 : ((Number) r.get(1)).doubleValue());
     }
-    List<Column> pairs = new ArrayList<>();
+    Map<Integer, Double> before = new TreeMap<>();
     double running = 0.0;
     for (Map.Entry<Integer, Double> e : totals.entrySet()) {
-      pairs.add(lit(e.getKey()));
-      pairs.add(lit(running));
+      before.put(e.getKey(), running);
       running += e.getValue();
     }
-    Column before = pairs.isEmpty() ? lit(0.0) : org.apache.spark.sql.functions.map(pairs.toArray(Column[]::new)).getItem(col(PART));
-    return new Offset(before, running);
+    return new Offset(Lookup.of(before, col(PART), lit(0.0)), running);
   }
 
   /** What all earlier partitions add up to, per row, and the grand total. */

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.schema.Lookup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -95,18 +96,12 @@ public final class ValueSegmentation {
     int k = clusterCount(model);
     List<String> names = config.namesFor(k);
     Map<Integer, Integer> rankOfCluster = rankClusters(predicted, k);
-    List<Column> idPairs = new ArrayList<>();
-    List<Column> namePairs = new ArrayList<>();
-    rankOfCluster.forEach((cluster, rank) -> {
-      idPairs.add(lit(cluster));
-      idPairs.add(lit(rank));
-      namePairs.add(lit(cluster));
-      namePairs.add(lit(names.get(rank - 1)));
-    });
+    Map<Integer, String> nameOfCluster = new LinkedHashMap<>();
+    rankOfCluster.forEach((cluster, rank) -> nameOfCluster.put(cluster, names.get(rank - 1)));
     Column cluster = col(CLUSTER);
     Dataset<Row> named = predicted
-        .withColumn(SEGMENT_ID, org.apache.spark.sql.functions.map(idPairs.toArray(Column[]::new)).getItem(cluster))
-        .withColumn(SEGMENT, org.apache.spark.sql.functions.map(namePairs.toArray(Column[]::new)).getItem(cluster));
+        .withColumn(SEGMENT_ID, Lookup.of(rankOfCluster, cluster, lit(null)))
+        .withColumn(SEGMENT, Lookup.of(nameOfCluster, cluster, lit(null)));
     return named.drop(CLUSTER, RAW, SCALED).drop(FEATURE_SQL.keySet().stream().map(ValueSegmentation::featureColumn).toArray(String[]::new));
   }
 

@@ -17,8 +17,8 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.valuetier.schema.Lookup;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -43,6 +43,7 @@ public final class TierSummary {
   public static final String TREATMENT = "treatment";
 
   private static final String PAIR = "method_grade";
+  private static final String KEY_SEPARATOR = "\u0000";
 
   private TierSummary() {}
 
@@ -89,15 +90,8 @@ public final class TierSummary {
 
   /** The configured treatment of each (method, grade), as a literal map looked up per summary row. */
   private static Column treatment(Map<String, Map<String, String>> treatments) {
-    List<Column> pairs = new ArrayList<>();
-    treatments.forEach((method, byGrade) -> byGrade.forEach((grade, text) -> {
-      pairs.add(lit(method + "\u0000" + grade));
-      pairs.add(lit(text));
-    }));
-    if (pairs.isEmpty()) {
-      return lit(null).cast(DataTypes.StringType);
-    }
-    return org.apache.spark.sql.functions.map(pairs.toArray(Column[]::new))
-        .getItem(concat(col(METHOD), lit("\u0000"), col(GRADE)));
+    Map<String, String> byKey = new LinkedHashMap<>();
+    treatments.forEach((method, byGrade) -> byGrade.forEach((grade, text) -> byKey.put(method + KEY_SEPARATOR + grade, text)));
+    return Lookup.of(byKey, concat(col(METHOD), lit(KEY_SEPARATOR), col(GRADE)), lit(null).cast(DataTypes.StringType));
   }
 }
