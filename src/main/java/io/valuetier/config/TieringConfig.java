@@ -35,6 +35,7 @@ public record TieringConfig(
     Lifecycle lifecycle,
     Credit credit,
     ValuePotential valuePotential,
+    Stability stability,
     String primaryMethod,
     Map<String, Map<String, String>> treatments,
     Lake lake,
@@ -102,6 +103,9 @@ public record TieringConfig(
   /** Value–potential matrix (§5.6). */
   public record ValuePotential(double valueThreshold, String potential) {}
 
+  /** Re-grading stability triggers (§8). */
+  public record Stability(boolean enabled, double monetaryChange, int inactiveDays, double scoreMargin) {}
+
   /** Personal data in the output (§9): an optional keyed pseudonym of customer ids. */
   public record Privacy(boolean pseudonymizeCustomerId, String keyEnv) {}
 
@@ -168,6 +172,8 @@ public record TieringConfig(
             new Credit(c.getDouble("credit.on-time-weight"), c.getDouble("credit.lateness-weight"),
                 c.getDouble("credit.days-late-cap"), c.getDouble("credit.overdue-penalty")),
             new ValuePotential(c.getDouble("value-potential.value-threshold"), c.getString("value-potential.potential")),
+            new Stability(c.getBoolean("stability.enabled"), c.getDouble("stability.monetary-change"),
+                c.getInt("stability.inactive-days"), c.getDouble("stability.score-margin")),
             c.getString("primary-method"),
             treatments(c.getConfig("treatments")),
             new Lake(

@@ -8,6 +8,9 @@ import io.valuetier.config.TieringConfig;
 import io.valuetier.schema.Columns;
 import java.io.File;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileStatus;
@@ -95,12 +98,25 @@ public final class Lake {
       }
     }
     try {
-      dated.writeTo(table(name))
+      inTableOrder(dated, name).writeTo(table(name))
           .option("merge-schema", "true")
           .overwrite(snapshotFilter(date));
     } catch (NoSuchTableException e) {
       throw new IllegalStateException("table " + table(name) + " vanished during the run", e);
     }
+  }
+
+  /**
+   * The rows with the table's columns first, in the table's order, and any new ones after: Iceberg
+   * matches columns by name but rejects them out of order.
+   */
+  private Dataset<Row> inTableOrder(Dataset<Row> rows, String name) {
+    List<String> tableColumns = Arrays.asList(spark.table(table(name)).columns());
+    List<String> present = Arrays.asList(rows.columns());
+    List<Column> ordered = new ArrayList<>();
+    tableColumns.stream().filter(present::contains).forEach(c -> ordered.add(col(c)));
+    present.stream().filter(c -> !tableColumns.contains(c)).forEach(c -> ordered.add(col(c)));
+    return rows.select(ordered.toArray(Column[]::new));
   }
 
   /** One snapshot of a table, or empty when the table or the snapshot does not exist. */
@@ -109,6 +125,17 @@ public final class Lake {
       return Optional.empty();
     }
     return Optional.of(spark.table(table(name)).where(snapshotFilter(date)));
+  }
+
+  /** The newest snapshot of a table dated before {@code date}: what a rerun of any date compares with. */
+  public Optional<Dataset<Row>> previousSnapshot(String name, LocalDate date) {
+    if (!exists(name)) {
+      return Optional.empty();
+    }
+    Row latest = spark.table(table(name))
+        .where(col(Columns.SNAPSHOT_DATE).lt(lit(java.sql.Date.valueOf(date))))
+        .agg(org.apache.spark.sql.functions.max(Columns.SNAPSHOT_DATE)).first();
+    return latest.isNullAt(0) ? Optional.empty() : snapshot(name, latest.getDate(0).toLocalDate());
   }
 
   /** Saves the fitted segmentation pipeline of a snapshot date, replacing an earlier save. */

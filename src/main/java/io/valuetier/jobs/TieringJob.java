@@ -1,7 +1,9 @@
 package io.valuetier.jobs;
 
 import static io.valuetier.schema.Columns.ABC_CLASS;
+import static io.valuetier.schema.Columns.COMPUTED_TIER;
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.TIER_CHANGED;
 import static io.valuetier.schema.Columns.LIFECYCLE_STAGE;
 import static io.valuetier.schema.Columns.VALUE_GRADE;
 import static io.valuetier.schema.Columns.VALUE_POTENTIAL;
@@ -14,6 +16,7 @@ import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
 import io.valuetier.features.CreditFeatures;
 import io.valuetier.grading.Grading;
+import io.valuetier.grading.TierStability;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
@@ -95,8 +98,11 @@ public final class TieringJob {
       ValueSegmentation.Fitted fitted = stages.run("segments", "k-means value segmentation",
           () -> fitOrReuse(segmentation, lake, graded, reuseModel),
           f -> "k=" + f.k() + " silhouette=" + String.format("%.3f", f.silhouette()) + " by k " + f.silhouetteByK());
-      Dataset<Row> tiers = cached(withCustomerAttributes(withTier(segmentation.assign(fitted.model(), graded)),
-          read.tables().customers()));
+      Dataset<Row> segmented = withCustomerAttributes(segmentation.assign(fitted.model(), graded), read.tables().customers());
+      Dataset<Row> tiers = stages.run("stability", "tier stability against the previous snapshot",
+          () -> cached(new TierStability(config.stability(), config.scoring())
+              .apply(withComputedTier(segmented), lake.previousSnapshot(Tables.CUSTOMER_TIERS, asOf))),
+          t -> t.where(col(TIER_CHANGED)).count() + " tiers changed");
       Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS, treatments()).persist(StorageLevel.MEMORY_AND_DISK());
       stages.run("write", "replace snapshot " + asOf + " in the lake", () -> {
         if (!reuseModel) {
@@ -106,6 +112,7 @@ public final class TieringJob {
         lake.replaceSnapshot(Tables.CUSTOMER_TIERS, publish.apply(tiers), asOf);
         lake.replaceSnapshot(Tables.TIER_SUMMARY, tierSummary, asOf);
         lake.replaceSnapshot(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, fitted.k(), fitted.silhouette()), asOf);
+        lake.replaceSnapshot(Tables.TIER_MIGRATION, TierStability.migration(tiers), asOf);
         lake.replaceSnapshot(Tables.REJECTED_TRANSACTIONS, publish.apply(input.rejected()), asOf);
         return Tables.ALL.size() - 1;
       }, n -> n + " tables");
@@ -161,8 +168,8 @@ public final class TieringJob {
     return tiers.join(publishable, CUSTOMER_ID, "left");
   }
 
-  private Dataset<Row> withTier(Dataset<Row> graded) {
-    return graded.withColumn(TIER, col(METHODS.get(config.primaryMethod())));
+  private Dataset<Row> withComputedTier(Dataset<Row> graded) {
+    return graded.withColumn(COMPUTED_TIER, col(METHODS.get(config.primaryMethod())));
   }
 
   /** Treatments per method; the "tier" rows take those of the primary method. */

@@ -66,6 +66,14 @@ public final class Columns {
   public static final String SEGMENT = "segment";
   public static final String SEGMENT_RANK = "segment_rank";
   public static final String TIER = "tier";
+  /** The grade the primary method gives tonight, before the stability rule. */
+  public static final String COMPUTED_TIER = "computed_tier";
+  public static final String PREVIOUS_TIER = "previous_tier";
+  public static final String TIER_CHANGED = "tier_changed";
+  public static final String CHANGE_REASON = "change_reason";
+
+  // tier_migration (§8).
+  public static final String CUSTOMERS = "customers";
 
   // Every output table (§9).
   public static final String SNAPSHOT_DATE = "snapshot_date";

@@ -10,10 +10,12 @@ public final class Tables {
   public static final String CUSTOMER_TIERS = "customer_tiers";
   public static final String TIER_SUMMARY = "tier_summary";
   public static final String SEGMENT_PROFILES = "segment_profiles";
+  public static final String TIER_MIGRATION = "tier_migration";
   public static final String REJECTED_TRANSACTIONS = "rejected_transactions";
   public static final String RUN_SUMMARY = "run_summary";
 
   /** Every table a run writes, in write order: run_summary last marks the snapshot complete. */
   public static final List<String> ALL = List.of(
-      CUSTOMER_FEATURES, CUSTOMER_TIERS, TIER_SUMMARY, SEGMENT_PROFILES, REJECTED_TRANSACTIONS, RUN_SUMMARY);
+      CUSTOMER_FEATURES, CUSTOMER_TIERS, TIER_SUMMARY, SEGMENT_PROFILES, TIER_MIGRATION, REJECTED_TRANSACTIONS,
+      RUN_SUMMARY);
 }

@@ -95,8 +95,10 @@ class EndToEndTest {
         .or(tiers.col(Privacy.EMAIL_MASKED).equalTo(raw.col(Columns.EMAIL)))).count());
 
     long[] before = counts(D1);
+    java.util.List<String> gradesBefore = grades(D1);
     new TieringJob(spark, config, D1).run(input, warehouse, false);
     assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(counts(D1)), "rerun replaces, never duplicates");
+    assertEquals(gradesBefore, grades(D1), "a rerun of a date gives the same grades");
     assertEquals(1, table(Tables.RUN_SUMMARY, D1).count());
 
     // A second date lives beside the first; --reuse-model takes the model saved for D1.
@@ -104,6 +106,20 @@ class EndToEndTest {
     assertEquals(first.summary().k(), second.summary().k());
     assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(counts(D1)));
     assertEquals(second.summary().customers(), table(Tables.CUSTOMER_TIERS, D2).count());
+    // D2 is graded against D1: customers known then carry their previous tier, and the migration
+    // matrix accounts for every customer.
+    Dataset<Row> tiers2 = table(Tables.CUSTOMER_TIERS, D2);
+    assertEquals(customers, tiers2.where(col(Columns.PREVIOUS_TIER).isNotNull()).count(), "everyone graded at D1 is still there");
+    assertEquals(second.summary().customers(),
+        table(Tables.TIER_MIGRATION, D2).agg(org.apache.spark.sql.functions.sum(Columns.CUSTOMERS)).first().getLong(0));
+    assertEquals(0, tiers2.where(col(Columns.TIER_CHANGED).and(col(Columns.TIER).equalTo(col(Columns.PREVIOUS_TIER)))).count());
+    assertEquals(0, tiers2.where(col(Columns.CHANGE_REASON).equalTo("held")
+        .and(col(Columns.TIER).notEqual(col(Columns.PREVIOUS_TIER)))).count(), "held tiers keep the previous tier");
+  }
+
+  private static java.util.List<String> grades(LocalDate date) {
+    return io.valuetier.SparkTestSession.sorted(table(Tables.CUSTOMER_TIERS, date)
+        .select(Columns.CUSTOMER_ID, Columns.TIER, Columns.SEGMENT, Columns.RFM_SEGMENT, Columns.ABC_CLASS, Columns.VALUE_SCORE));
   }
 
   private static long[] counts(LocalDate date) {

@@ -1,0 +1,125 @@
+package io.valuetier.grading;
+
+import static io.valuetier.schema.Columns.CHANGE_REASON;
+import static io.valuetier.schema.Columns.COMPUTED_TIER;
+import static io.valuetier.schema.Columns.CUSTOMERS;
+import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.MONETARY;
+import static io.valuetier.schema.Columns.PREVIOUS_TIER;
+import static io.valuetier.schema.Columns.RECENCY_DAYS;
+import static io.valuetier.schema.Columns.TIER;
+import static io.valuetier.schema.Columns.TIER_CHANGED;
+import static io.valuetier.schema.Columns.VALUE_SCORE;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.valuetier.config.TieringConfig;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The re-grading stability rule (§8): a customer's tier moves to tonight's grade only when that
+ * grade differs from the previous snapshot's tier and a trigger fires (monetary moved by more than
+ * a share, no order for a while, or the value score lies well past the boundary it crossed);
+ * otherwise the previous tier is kept, so tiers do not flap on small changes.
+ *
+ * <p>Requires {@code customer_id, computed_tier, monetary, recency_days, value_score}; adds {@code tier, previous_tier, tier_changed, change_reason}.
+ */
+public final class TierStability {
+  public static final String FIRST_RUN = "first_run";
+  public static final String NEW_CUSTOMER = "new_customer";
+  public static final String UNCHANGED = "unchanged";
+  public static final String HELD = "held";
+  public static final String MONETARY_CHANGE = "monetary_change";
+  public static final String INACTIVE = "inactive";
+  public static final String SCORE_PAST_BOUNDARY = "score_past_boundary";
+  /** The previous_tier of customers new since the last snapshot, in tier_migration. */
+  public static final String NONE = "(none)";
+
+  private static final String PREV = "prev_";
+
+  private final TieringConfig.Stability config;
+  private final TieringConfig.Scoring scoring;
+
+  public TierStability(TieringConfig.Stability config, TieringConfig.Scoring scoring) {
+    this.config = config;
+    this.scoring = scoring;
+  }
+
+  /** {@code previous}: the last snapshot's customer_tiers, or empty on the first run. */
+  public Dataset<Row> apply(Dataset<Row> current, Optional<Dataset<Row>> previous) {
+    if (previous.isEmpty() || !config.enabled()) {
+      return current
+          .withColumn(TIER, col(COMPUTED_TIER))
+          .withColumn(PREVIOUS_TIER, lit(null).cast(DataTypes.StringType))
+          .withColumn(TIER_CHANGED, lit(false))
+          .withColumn(CHANGE_REASON, lit(previous.isEmpty() ? FIRST_RUN : "stability_disabled"));
+    }
+    Dataset<Row> prior = previous.get().select(
+        col(CUSTOMER_ID),
+        col(TIER).as(PREVIOUS_TIER),
+        col(MONETARY).cast(DataTypes.DoubleType).as(PREV + MONETARY),
+        col(VALUE_SCORE).as(PREV + VALUE_SCORE));
+    Dataset<Row> joined = current.join(prior, CUSTOMER_ID, "left");
+    Column reason = when(col(PREVIOUS_TIER).isNull(), NEW_CUSTOMER)
+        .when(col(COMPUTED_TIER).equalTo(col(PREVIOUS_TIER)), UNCHANGED)
+        .when(monetaryChanged(), MONETARY_CHANGE)
+        .when(col(RECENCY_DAYS).geq(config.inactiveDays()), INACTIVE)
+        .when(scorePastBoundary(), SCORE_PAST_BOUNDARY)
+        .otherwise(HELD);
+    Column moves = reason.isin(NEW_CUSTOMER, MONETARY_CHANGE, INACTIVE, SCORE_PAST_BOUNDARY);
+    Column tier = when(moves, col(COMPUTED_TIER)).otherwise(col(PREVIOUS_TIER));
+    return joined
+        .withColumn(TIER, tier)
+        .withColumn(TIER_CHANGED, col(PREVIOUS_TIER).isNotNull().and(tier.notEqual(col(PREVIOUS_TIER))))
+        .withColumn(CHANGE_REASON, reason)
+        .drop(PREV + MONETARY, PREV + VALUE_SCORE);
+  }
+
+  /** tier_migration (§8): customers from each previous tier (or none) to each tier. */
+  public static Dataset<Row> migration(Dataset<Row> tiers) {
+    return tiers.groupBy(coalesce(col(PREVIOUS_TIER), lit(NONE)).as(PREVIOUS_TIER), col(TIER))
+        .agg(count(lit(1)).as(CUSTOMERS));
+  }
+
+  private Column monetaryChanged() {
+    Column now = col(MONETARY).cast(DataTypes.DoubleType);
+    Column before = col(PREV + MONETARY);
+    // From nothing to something (or back) is a change of any size.
+    return when(before.gt(0), abs(now.minus(before)).divide(before).gt(config.monetaryChange()))
+        .otherwise(now.gt(0));
+  }
+
+  /**
+   * value_score crossed a value_grade boundary since the last snapshot and now lies more than
+   * score-margin past it: up, the bound of the grade it rose into; down, the bound of the grade it left.
+   */
+  private Column scorePastBoundary() {
+    Column score = col(VALUE_SCORE);
+    Column before = col(PREV + VALUE_SCORE);
+    Column upBound = boundAtOrBelow(score);
+    Column up = score.gt(before).and(upBound.gt(before)).and(score.minus(upBound).gt(config.scoreMargin()));
+    Column downBound = boundAtOrBelow(before);
+    Column down = score.lt(before).and(downBound.gt(score)).and(downBound.minus(score).gt(config.scoreMargin()));
+    return coalesce(up.or(down), lit(false));
+  }
+
+  /** The highest grade lower bound at or below {@code score}; null below every grade. */
+  private Column boundAtOrBelow(Column score) {
+    Column bound = lit(null).cast(DataTypes.DoubleType);
+    // Grades are sorted by min descending; built from the lowest up, the highest reached bound wins.
+    java.util.List<TieringConfig.Grade> grades = scoring.grades();
+    for (int i = grades.size() - 1; i >= 0; i--) {
+      double min = grades.get(i).min();
+      bound = when(score.geq(min), lit(min)).otherwise(bound);
+    }
+    return bound;
+  }
+}
