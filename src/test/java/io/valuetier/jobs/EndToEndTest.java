@@ -41,7 +41,10 @@ class EndToEndTest {
   static void generate() throws Exception {
     spark = SparkTestSession.get();
     input = dir.resolve("input").toString();
-    warehouse = dir.resolve("warehouse").toString();
+    // Kept after the run (target/e2e-lake): src/test/python reads it back without Spark.
+    Path lake = Path.of("target", "e2e-lake").toAbsolutePath();
+    org.apache.commons.io.FileUtils.deleteDirectory(lake.toFile());
+    warehouse = lake.toString();
     new SyntheticData(new SyntheticData.Spec(CUSTOMERS, 7, D2, 2, 0.002)).write(spark, input);
     File conf = dir.resolve("test.conf").toFile();
     Files.writeString(conf.toPath(), "tiering { lake.catalog = e2e, quality.max-rejected-share = 0.2, segmentation { k-min = 3, k-max = 4 } }");

@@ -1,0 +1,74 @@
+"""Nightly customer value tiering: validate the day's input, then grade and publish the snapshot.
+
+Runs `io.valuetier.Main` from the shaded jar with SparkSubmitOperator, passing the run's
+logical date as --as-of, so a retry or a manual rerun of a date replaces exactly that date's
+snapshot. Deployment settings come from Airflow Variables, read at run time through templates:
+
+  tiering_jar        path of value-tiering-<version>-shaded.jar
+  tiering_input      directory (or URI) of the transactions/customers/invoices tables
+  tiering_warehouse  lake warehouse directory (or URI)
+  tiering_config     HOCON configuration file (conf/cluster.conf)
+
+The Spark connection is not templated by the operator, so it comes from the environment of the
+DAG processor: TIERING_SPARK_CONN (default spark_default).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pendulum
+from airflow import DAG
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+
+JAR = "{{ var.value.get('tiering_jar', '/opt/value-tiering/value-tiering-0.1.0-SNAPSHOT-shaded.jar') }}"
+INPUT = "{{ var.value.get('tiering_input', '/data/sales') }}"
+WAREHOUSE = "{{ var.value.get('tiering_warehouse', '/data/lake') }}"
+CONFIG = "{{ var.value.get('tiering_config', '/opt/value-tiering/conf/cluster.conf') }}"
+AS_OF = "{{ ds }}"
+
+default_args = {
+    "owner": "data-engineering",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=10),
+    "retry_exponential_backoff": True,
+}
+
+with DAG(
+    dag_id="value_tiering_nightly",
+    description="Grade every customer as of the logical date and publish the snapshot to the lake",
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 11, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["tiering", "spark"],
+) as dag:
+    common = dict(
+        application=JAR,
+        java_class="io.valuetier.Main",
+        conn_id=os.environ.get("TIERING_SPARK_CONN", "spark_default"),
+        driver_memory="4g",
+        executor_memory="8g",
+        verbose=False,
+    )
+
+    validate = SparkSubmitOperator(
+        task_id="validate",
+        name="value-tiering validate {{ ds }}",
+        application_args=["validate", "--as-of", AS_OF, "--input", INPUT, "--config", CONFIG],
+        **common,
+    )
+
+    run = SparkSubmitOperator(
+        task_id="run",
+        name="value-tiering run {{ ds }}",
+        application_args=[
+            "run", "--as-of", AS_OF, "--input", INPUT, "--warehouse", WAREHOUSE, "--config", CONFIG,
+        ],
+        **common,
+    )
+
+    validate >> run
