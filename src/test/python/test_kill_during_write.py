@@ -37,7 +37,8 @@ def test_killed_rerun_leaves_complete_snapshots():
     lake, data = WORK / "lake", WORK / "input"
     with open(WORK / "generate.log", "w") as log:
         assert run_job("generate", "--customers", "3000", "--seed", "5", "--output", str(data), log=log).wait() == 0
-    run = ["run", "--as-of", AS_OF, "--input", str(data), "--warehouse", str(lake)]
+    (WORK / "quick.conf").write_text("tiering.segmentation { k-min = 3, k-max = 4 }\n")
+    run = ["run", "--as-of", AS_OF, "--input", str(data), "--warehouse", str(lake), "--config", str(WORK / "quick.conf")]
     with open(WORK / "first.log", "w") as log:
         assert run_job(*run, log=log).wait() == 0
     catalog = SqlCatalog("lake", uri=f"sqlite:///{lake}/catalog.db", warehouse=f"file://{lake}")
