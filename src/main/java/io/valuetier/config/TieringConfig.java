@@ -35,6 +35,7 @@ public record TieringConfig(
     Lifecycle lifecycle,
     Credit credit,
     ValuePotential valuePotential,
+    LifetimeValue lifetimeValue,
     Stability stability,
     String primaryMethod,
     Map<String, Map<String, String>> treatments,
@@ -103,6 +104,17 @@ public record TieringConfig(
   /** Value–potential matrix (§5.6). */
   public record ValuePotential(double valueThreshold, String potential) {}
 
+  /**
+   * Predicted lifetime value (§7): BG/NBD + Gamma-Gamma fit settings and the NPV horizon, monthly
+   * discount rate, margin (the customer's own, or a fixed one) and monthly service cost.
+   */
+  public record LifetimeValue(boolean enabled, int horizonMonths, double monthlyDiscountRate, String marginSource,
+      double margin, double monthlyServiceCost, int maxIterations, double tolerance) implements java.io.Serializable {
+    public boolean customerMargin() {
+      return "customer".equals(marginSource);
+    }
+  }
+
   /** Re-grading stability triggers (§8). */
   public record Stability(boolean enabled, double monetaryChange, int inactiveDays, double scoreMargin) {}
 
@@ -120,8 +132,11 @@ public record TieringConfig(
       List.of("segment", "rfm", "abc", "value_grade", "lifecycle", "value_potential");
   /** customer_tiers columns an indicator may score. */
   public static final List<String> INDICATOR_COLUMNS = List.of("monetary", "profit", "margin", "frequency",
-      "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score");
-  public static final List<String> POTENTIAL_SOURCES = List.of("growth");
+      "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score", "clv", "expected_orders_h", "p_alive");
+  /** Columns of lifetime value (§7): usable only while it is enabled. */
+  public static final List<String> LIFETIME_COLUMNS = List.of("clv", "expected_orders_h", "p_alive");
+  public static final List<String> POTENTIAL_SOURCES = List.of("clv", "growth");
+  public static final List<String> MARGIN_SOURCES = List.of("customer", "fixed");
   public static final List<String> RANK_BY = List.of("monetary", "profit");
   public static final List<String> SEGMENTATION_FEATURES = List.of("recency", "frequency", "monetary", "margin", "tenure");
 
@@ -172,6 +187,7 @@ public record TieringConfig(
             new Credit(c.getDouble("credit.on-time-weight"), c.getDouble("credit.lateness-weight"),
                 c.getDouble("credit.days-late-cap"), c.getDouble("credit.overdue-penalty")),
             new ValuePotential(c.getDouble("value-potential.value-threshold"), c.getString("value-potential.potential")),
+            lifetimeValue(c.getConfig("lifetime-value")),
             new Stability(c.getBoolean("stability.enabled"), c.getDouble("stability.monetary-change"),
                 c.getInt("stability.inactive-days"), c.getDouble("stability.score-margin")),
             c.getString("primary-method"),
@@ -264,6 +280,12 @@ public record TieringConfig(
     return all;
   }
 
+  private static LifetimeValue lifetimeValue(Config l) {
+    return new LifetimeValue(l.getBoolean("enabled"), l.getInt("horizon-months"), l.getDouble("monthly-discount-rate"),
+        l.getString("margin-source"), l.getDouble("margin"), l.getDouble("monthly-service-cost"),
+        l.getInt("max-iterations"), l.getDouble("tolerance"));
+  }
+
   private static Segmentation segmentation(Config s) {
     Map<Integer, List<String>> names = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : s.getConfig("names").root().entrySet()) {
@@ -329,6 +351,19 @@ public record TieringConfig(
     }
     TieringException.check(POTENTIAL_SOURCES.contains(valuePotential.potential()),
         "tiering.value-potential.potential must be one of %s, got %s", POTENTIAL_SOURCES, valuePotential.potential());
+    TieringException.check(lifetimeValue.horizonMonths() > 0 && lifetimeValue.monthlyDiscountRate() >= 0
+            && lifetimeValue.maxIterations() > 0 && lifetimeValue.tolerance() > 0,
+        "tiering.lifetime-value needs horizon-months > 0, monthly-discount-rate >= 0, max-iterations > 0 and tolerance > 0");
+    TieringException.check(MARGIN_SOURCES.contains(lifetimeValue.marginSource()),
+        "tiering.lifetime-value.margin-source must be one of %s, got %s", MARGIN_SOURCES, lifetimeValue.marginSource());
+    if (!lifetimeValue.enabled()) {
+      TieringException.check(!LIFETIME_COLUMNS.contains(valuePotential.potential()),
+          "tiering.value-potential.potential = %s needs tiering.lifetime-value.enabled = true", valuePotential.potential());
+      for (Indicator i : scoring.indicators()) {
+        TieringException.check(!LIFETIME_COLUMNS.contains(i.column()),
+            "tiering.scoring indicator %s scores %s, which needs tiering.lifetime-value.enabled = true", i.name(), i.column());
+      }
+    }
     TieringException.check(
         PRIMARY_METHODS.contains(primaryMethod),
         "tiering.primary-method must be one of %s, got %s",

@@ -20,6 +20,8 @@ import io.valuetier.grading.TierStability;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
+import io.valuetier.lifetime.LifetimeValue;
+import io.valuetier.lifetime.PurchaseHistory;
 import io.valuetier.privacy.Privacy;
 import io.valuetier.privacy.Publication;
 import io.valuetier.quality.TransactionValidation;
@@ -43,7 +45,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * One nightly run (§1): read → validate → features → grades → segments → write the lake.
+ * One nightly run (§1): read → validate → features → lifetime value → grades → segments → write
+ * the lake.
  * Reads like the pipeline; each step lives in its own class.
  */
 public final class TieringJob {
@@ -91,8 +94,13 @@ public final class TieringJob {
               new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted()),
               read.tables().invoices())),
           f -> f.count() + " customers");
+      Dataset<Row> histories = cached(new PurchaseHistory(asOf).apply(input.accepted()));
+      LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
+      LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "BG/NBD and Gamma-Gamma lifetime value",
+          () -> lifetime.fit(histories), LifetimeValue.Fitted::toString);
+      Dataset<Row> valued = lifetime.apply(features, histories, lifetimeFit);
       Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
-          () -> cached(Grading.apply(features, config, input.hasCost())),
+          () -> cached(Grading.apply(valued, config, input.hasCost())),
           g -> g.count() + " customers graded");
       ValueSegmentation segmentation = new ValueSegmentation(config.segmentation());
       ValueSegmentation.Fitted fitted = stages.run("segments", "k-means value segmentation",
@@ -119,7 +127,7 @@ public final class TieringJob {
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
           input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
           features.count(), config.primaryMethod(), fitted.k(), fitted.silhouette(), fitted.silhouetteByK(),
-          stages.seconds());
+          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.

@@ -48,6 +48,20 @@ public final class Columns {
   public static final String AVG_DAYS_LATE = "avg_days_late";
   public static final String OVERDUE_OPEN = "overdue_open";
 
+  // Purchase history and predicted lifetime value (§7).
+  /** x: purchase days after the first one (same-day purchases merged). */
+  public static final String REPEAT_PURCHASES = "repeat_purchases";
+  /** t_x: days from the first to the last purchase day. */
+  public static final String PURCHASE_SPAN_DAYS = "purchase_span_days";
+  /** T: days from the first purchase day to the as-of date. */
+  public static final String CUSTOMER_AGE_DAYS = "customer_age_days";
+  /** Mean amount of the repeat purchase days (null without repeat purchases). */
+  public static final String MEAN_REPEAT_SPEND = "mean_repeat_spend";
+  public static final String P_ALIVE = "p_alive";
+  public static final String EXPECTED_ORDERS_H = "expected_orders_h";
+  public static final String EXPECTED_AVG_VALUE = "expected_avg_value";
+  public static final String CLV = "clv";
+
   // Grades (§5).
   public static final String R_SCORE = "r_score";
   public static final String F_SCORE = "f_score";

@@ -11,7 +11,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The {@code run_summary} table (§9): one row per run with counts, reconciliation, model quality and stage times. */
+/**
+ * The {@code run_summary} table (§9): one row per run with counts, reconciliation, model quality
+ * (k-means, lifetime value) and stage times.
+ */
 public record RunSummary(
     String runId,
     String configHash,
@@ -27,6 +30,9 @@ public record RunSummary(
     int k,
     double silhouette,
     Map<Integer, Double> silhouetteByK,
+    Map<String, Double> lifetimeParameters,
+    Map<String, Double> lifetimeLogLikelihood,
+    Map<String, String> lifetimeStatus,
     Map<String, Double> stageSeconds) {
 
   public static final StructType SCHEMA = new StructType()
@@ -44,12 +50,17 @@ public record RunSummary(
       .add("k", DataTypes.IntegerType, false)
       .add("silhouette", DataTypes.DoubleType, false)
       .add("silhouette_by_k", DataTypes.createMapType(DataTypes.IntegerType, DataTypes.DoubleType), false)
+      // Lifetime value (§7): "bgnbd.r", "gamma_gamma.p", ... → fitted value; model → log-likelihood
+      // and → how its optimizer ended ("converged after n iterations: ..." or why it was not fitted).
+      .add("lifetime_parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
+      .add("lifetime_log_likelihood", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
+      .add("lifetime_status", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
       .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
 
   public Dataset<Row> toFrame(SparkSession spark) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
         rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
-        silhouetteByK, stageSeconds);
+        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

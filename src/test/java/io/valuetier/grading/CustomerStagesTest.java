@@ -17,6 +17,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Lifecycle stages, credit features and score, value–potential quadrants on hand-made fixtures. */
 class CustomerStagesTest {
@@ -109,17 +111,18 @@ class CustomerStagesTest {
     assertNull(none.getAs(Columns.CREDIT_SCORE), "no invoices: no credit score, not a made-up one");
   }
 
-  @Test
-  void valuePotentialQuadrants() {
+  @ParameterizedTest
+  @ValueSource(strings = {Columns.CLV, Columns.GROWTH})
+  void valuePotentialQuadrants(String potential) {
     StructType schema = new StructType()
         .add(Columns.CUSTOMER_ID, DataTypes.StringType)
         .add(Columns.VALUE_SCORE, DataTypes.DoubleType)
-        .add(Columns.GROWTH, DataTypes.DoubleType);
-    // Growth 0.1, 0.2, 0.3, 0.4, 0.5: median 0.3, so 0.4 and 0.5 are high potential. Value threshold 60.
+        .add(potential, DataTypes.DoubleType);
+    // Potential 0.1, 0.2, 0.3, 0.4, 0.5: median 0.3, so 0.4 and 0.5 are high potential. Value threshold 60.
     Map<String, Row> s = byId(CustomerStages.withValuePotential(frame(schema,
         new Object[] {"S", 80.0, 0.5}, new Object[] {"A", 80.0, 0.1}, new Object[] {"B", 40.0, 0.4},
         new Object[] {"C", 40.0, 0.2}, new Object[] {"C2", 60.0, 0.3}, new Object[] {"unknown", 90.0, null}),
-        DEFAULTS.valuePotential()));
+        new TieringConfig.ValuePotential(60, potential)));
     for (String id : new String[] {"S", "A", "B", "C"}) {
       assertEquals(id, s.get(id).getAs(Columns.VALUE_POTENTIAL), id);
     }

@@ -69,7 +69,8 @@ class EndToEndTest {
     for (String c : new String[] {Columns.R_SCORE, Columns.F_SCORE, Columns.M_SCORE, Columns.RFM_SEGMENT,
         Columns.ABC_CLASS, Columns.CUMULATIVE_SHARE, Columns.VALUE_SCORE, Columns.VALUE_GRADE,
         Columns.LIFECYCLE_STAGE, Columns.CREDIT_SCORE, Columns.VALUE_POTENTIAL, Columns.SEGMENT_ID,
-        Columns.SEGMENT, Columns.TIER, Columns.ON_TIME_RATE}) {
+        Columns.SEGMENT, Columns.TIER, Columns.ON_TIME_RATE, Columns.P_ALIVE, Columns.EXPECTED_ORDERS_H,
+        Columns.EXPECTED_AVG_VALUE, Columns.CLV}) {
       assertTrue(io.valuetier.SparkTestSession.columns(tiers).contains(c), "customer_tiers lacks " + c);
     }
     assertEquals(0, tiers.where(col(Columns.VALUE_GRADE).isNull().or(col(Columns.LIFECYCLE_STAGE).isNull())
@@ -82,6 +83,14 @@ class EndToEndTest {
     assertTrue(first.summary().rowsRejected() > 0, "the generator plants bad rows");
     Row run = table(Tables.RUN_SUMMARY, D1).first();
     assertEquals(run.<Long>getAs("rows_read"), run.<Long>getAs("rows_accepted") + run.<Long>getAs("rows_rejected"));
+    // Lifetime value (§7): both models fitted and converged, every customer with a purchase day valued.
+    assertEquals(java.util.Set.of("bgnbd.r", "bgnbd.alpha", "bgnbd.a", "bgnbd.b", "gamma_gamma.p", "gamma_gamma.q",
+        "gamma_gamma.v"), new java.util.HashSet<>(run.<String, Double>getJavaMap(run.fieldIndex("lifetime_parameters")).keySet()));
+    for (String status : run.<String, String>getJavaMap(run.fieldIndex("lifetime_status")).values()) {
+      assertTrue(status.startsWith("converged"), status);
+    }
+    assertEquals(0, tiers.where(col(Columns.REPEAT_PURCHASES).isNotNull().and(col(Columns.CLV).isNull()
+        .or(col(Columns.P_ALIVE).lt(0)).or(col(Columns.P_ALIVE).gt(1)))).count(), "valued, p_alive a probability");
     // Every method's customer shares add up to 100 %.
     for (Row r : table(Tables.TIER_SUMMARY, D1).groupBy("method").sum("customer_share_pct").collectAsList()) {
       assertEquals(100.0, r.getDouble(1), 1e-6, "shares of " + r.getString(0));

@@ -1,0 +1,67 @@
+package io.valuetier.lifetime;
+
+import static io.valuetier.schema.Columns.AMOUNT;
+import static io.valuetier.schema.Columns.CUSTOMER_AGE_DAYS;
+import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.MEAN_REPEAT_SPEND;
+import static io.valuetier.schema.Columns.ORDER_DATE;
+import static io.valuetier.schema.Columns.PURCHASE_SPAN_DAYS;
+import static io.valuetier.schema.Columns.REPEAT_PURCHASES;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Each customer's purchase history as the lifetime-value models see it (§7), over all accepted
+ * transactions up to D: purchases on the same day merged into one purchase day, and a day counts as
+ * a purchase when its net amount is positive (a day of returns only is not a purchase).
+ * Output: customer_id, repeat_purchases (x), purchase_span_days (t_x), customer_age_days (T),
+ * mean_repeat_spend (mean of the repeat days' amounts; null when x = 0).
+ */
+public final class PurchaseHistory {
+  private static final String DAY_AMOUNT = "day_amount";
+  private static final String FIRST = "first_day";
+  private static final String LAST = "last_day";
+  private static final String DAYS = "purchase_days";
+  private static final String TOTAL = "total";
+  private static final String FIRST_AMOUNT = "first_amount";
+
+  private final LocalDate asOf;
+
+  public PurchaseHistory(LocalDate asOf) {
+    this.asOf = asOf;
+  }
+
+  public Dataset<Row> apply(Dataset<Row> transactions) {
+    Dataset<Row> days = transactions
+        .where(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(asOf))))
+        .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
+        .agg(sum(col(AMOUNT).cast(DataTypes.DoubleType)).as(DAY_AMOUNT))
+        .where(col(DAY_AMOUNT).gt(0));
+    Dataset<Row> perCustomer = days.groupBy(col(CUSTOMER_ID)).agg(
+        min(ORDER_DATE).as(FIRST),
+        max(ORDER_DATE).as(LAST),
+        count(lit(1)).as(DAYS),
+        sum(DAY_AMOUNT).as(TOTAL),
+        min_by(col(DAY_AMOUNT), col(ORDER_DATE)).as(FIRST_AMOUNT));
+    Column x = col(DAYS).minus(1);
+    return perCustomer.select(
+        col(CUSTOMER_ID),
+        x.cast(DataTypes.IntegerType).as(REPEAT_PURCHASES),
+        datediff(col(LAST), col(FIRST)).as(PURCHASE_SPAN_DAYS),
+        datediff(lit(java.sql.Date.valueOf(asOf)), col(FIRST)).as(CUSTOMER_AGE_DAYS),
+        when(x.gt(0), col(TOTAL).minus(col(FIRST_AMOUNT)).divide(x)).as(MEAN_REPEAT_SPEND));
+  }
+}
