@@ -62,6 +62,7 @@ public record TieringConfig(
       long seed,
       int maxIterations,
       int selectionSampleSize,
+      int fitSampleSize,
       String rankBy,
       List<String> features,
       Map<Integer, List<String>> names) {
@@ -138,7 +139,7 @@ public record TieringConfig(
   public static final List<String> POTENTIAL_SOURCES = List.of("clv", "growth");
   public static final List<String> MARGIN_SOURCES = List.of("customer", "fixed");
   public static final List<String> RANK_BY = List.of("monetary", "profit");
-  public static final List<String> SEGMENTATION_FEATURES = List.of("recency", "frequency", "monetary", "margin", "tenure");
+  public static final List<String> SEGMENTATION_FEATURES = List.of("recency", "frequency", "monetary", "margin", "tenure", "clv");
 
   /** The defaults shipped in the jar, overridden by {@code file} when given. */
   public static TieringConfig load(Optional<File> file) {
@@ -298,6 +299,7 @@ public record TieringConfig(
         s.getLong("seed"),
         s.getInt("max-iterations"),
         s.getInt("selection-sample-size"),
+        s.getInt("fit-sample-size"),
         s.getString("rank-by"),
         s.getStringList("features"),
         names);
@@ -359,6 +361,8 @@ public record TieringConfig(
     if (!lifetimeValue.enabled()) {
       TieringException.check(!LIFETIME_COLUMNS.contains(valuePotential.potential()),
           "tiering.value-potential.potential = %s needs tiering.lifetime-value.enabled = true", valuePotential.potential());
+      TieringException.check(!segmentation.features().contains("clv"),
+          "tiering.segmentation.features uses clv, which needs tiering.lifetime-value.enabled = true");
       for (Indicator i : scoring.indicators()) {
         TieringException.check(!LIFETIME_COLUMNS.contains(i.column()),
             "tiering.scoring indicator %s scores %s, which needs tiering.lifetime-value.enabled = true", i.name(), i.column());

@@ -4,13 +4,20 @@ import static io.valuetier.schema.Columns.CUSTOMER_ID;
 import static io.valuetier.schema.Columns.SCORE_PREFIX;
 import static io.valuetier.schema.Columns.VALUE_GRADE;
 import static io.valuetier.schema.Columns.VALUE_SCORE;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.config.TieringConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,13 +37,20 @@ public final class CompositeScore {
   }
 
   public Dataset<Row> apply(Dataset<Row> customers) {
-    Dataset<Row> scored = customers;
+    // Percentile ranks are computed on narrow (id, value) frames from the input, joined with one
+    // another first and with the wide customer rows once: one wide shuffle, not one per indicator.
+    Dataset<Row> ranks = null;
     for (TieringConfig.Indicator indicator : config.indicators()) {
-      // Ranks come from the input, never from the frame joined so far: chaining them would
-      // double the query plan with every indicator.
-      scored = indicator.percentile()
-          ? scored.join(percentileRanks(customers, indicator), CUSTOMER_ID, "left")
-          : scored.withColumn(scoreColumn(indicator), bands(indicator));
+      if (indicator.percentile()) {
+        Dataset<Row> r = percentileRanks(customers, indicator);
+        ranks = ranks == null ? r : ranks.join(r, CUSTOMER_ID, "full_outer");
+      }
+    }
+    Dataset<Row> scored = ranks == null ? customers : customers.join(ranks, CUSTOMER_ID, "left");
+    for (TieringConfig.Indicator indicator : config.indicators()) {
+      if (!indicator.percentile()) {
+        scored = scored.withColumn(scoreColumn(indicator), bands(indicator));
+      }
     }
     Column weighted = lit(0.0);
     Column weightPresent = lit(0.0);
@@ -67,6 +81,12 @@ public final class CompositeScore {
 
   /** Percentile rank × 100 among customers with a value; ties share the lowest rank (as percent_rank). */
   private static Dataset<Row> percentileRanks(Dataset<Row> customers, TieringConfig.Indicator indicator) {
+    if (customers.schema().apply(indicator.column()).dataType() instanceof IntegralType) {
+      Optional<Dataset<Row>> byValue = percentileRanksByValue(customers, indicator);
+      if (byValue.isPresent()) {
+        return byValue.get();
+      }
+    }
     String value = "pct_value";
     Column order = indicator.higherIsBetter() ? col(value).asc() : col(value).desc();
     GlobalOrder ordered = new GlobalOrder(
@@ -78,6 +98,40 @@ public final class CompositeScore {
     Column globalRank = offset.before().plus(rank().over(ordered.withinPartition()));
     Column percent = n > 1 ? globalRank.minus(1).divide(n - 1).multiply(100.0) : lit(0.0);
     return ordered.rows().select(col(CUSTOMER_ID), percent.as(scoreColumn(indicator)));
+  }
+
+  /** Distinct values up to which a whole-number indicator is ranked from its value counts. */
+  private static final int MAX_DISTINCT_VALUES = 20_000;
+
+  /**
+   * The same percent rank without sorting the population, for whole-number indicators with few
+   * distinct values (days, order counts): count customers per value (one aggregate; at most
+   * MAX_DISTINCT_VALUES rows, value-level, reach the driver), rank = customers strictly better
+   * ranked, and a broadcast join gives each customer the score of its value. Empty when the
+   * indicator has more distinct values than that.
+   */
+  private static Optional<Dataset<Row>> percentileRanksByValue(Dataset<Row> customers, TieringConfig.Indicator indicator) {
+    String value = "pct_value";
+    List<Row> counts = customers.select(col(indicator.column()).cast(DataTypes.LongType).as(value))
+        .where(col(value).isNotNull()).groupBy(value).count()
+        .limit(MAX_DISTINCT_VALUES + 1).collectAsList();
+    if (counts.size() > MAX_DISTINCT_VALUES) {
+      return Optional.empty();
+    }
+    List<Row> sorted = new ArrayList<>(counts);
+    Comparator<Row> ascending = Comparator.comparingLong(r -> r.getLong(0));
+    sorted.sort(indicator.higherIsBetter() ? ascending : ascending.reversed());
+    long n = sorted.stream().mapToLong(r -> r.getLong(1)).sum();
+    List<Row> scores = new ArrayList<>();
+    long before = 0;
+    for (Row r : sorted) {
+      scores.add(RowFactory.create(r.getLong(0), n > 1 ? 100.0 * before / (n - 1) : 0.0));
+      before += r.getLong(1);
+    }
+    StructType schema = new StructType().add(value, DataTypes.LongType).add(scoreColumn(indicator), DataTypes.DoubleType);
+    Dataset<Row> scoreOfValue = customers.sparkSession().createDataFrame(scores, schema);
+    return Optional.of(customers.select(col(CUSTOMER_ID), col(indicator.column()).cast(DataTypes.LongType).as(value))
+        .join(broadcast(scoreOfValue), value).drop(value));
   }
 
   private Column grade(Column score) {

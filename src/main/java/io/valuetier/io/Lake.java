@@ -30,6 +30,11 @@ import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 public final class Lake {
   private static final String SQLITE_FILE = "catalog.db";
   private static final String MODEL_DIR = "models/segmentation";
+  /**
+   * A run writes one snapshot date, i.e. one partition: Iceberg's default hash distribution by
+   * partition would funnel every row of it into one task. Without it each task writes its own file.
+   */
+  private static final String DISTRIBUTION_MODE = "distribution-mode";
 
   private final SparkSession spark;
   private final String catalog;
@@ -91,6 +96,8 @@ public final class Lake {
             .tableProperty("format-version", "2")
             // Later versions may add columns; let them evolve the schema instead of failing.
             .tableProperty("write.spark.accept-any-schema", "true")
+            .tableProperty("write.distribution-mode", "none")
+            .option(DISTRIBUTION_MODE, "none")
             .create();
         return;
       } catch (org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException e) {
@@ -100,6 +107,7 @@ public final class Lake {
     try {
       inTableOrder(dated, name).writeTo(table(name))
           .option("merge-schema", "true")
+          .option(DISTRIBUTION_MODE, "none")
           .overwrite(snapshotFilter(date));
     } catch (NoSuchTableException e) {
       throw new IllegalStateException("table " + table(name) + " vanished during the run", e);

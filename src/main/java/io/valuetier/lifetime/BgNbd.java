@@ -35,41 +35,51 @@ public final class BgNbd implements LogLikelihood {
    * A2 = ln B(a, b+x) − ln B(a, b), A3 = −(r+x) ln(α+T), A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
    */
   @Override
-  public double add(double[] params, double[] row, double weight, double[] gradient) {
+  public Evaluation at(double[] params) {
     double r = params[0];
     double alpha = params[1];
     double a = params[2];
     double b = params[3];
-    double x = row[0];
-    double tx = row[1];
-    double t = row[2];
-    double a1 = logGamma(r + x) - logGamma(r) + r * Math.log(alpha);
-    double a2 = logGamma(a + b) + logGamma(b + x) - logGamma(b) - logGamma(a + b + x);
-    double a3 = -(r + x) * Math.log(alpha + t);
-    double w3 = 1;
-    double w4 = 0;
-    double mix = a3;
-    if (x > 0) {
-      double a4 = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
-      double top = Math.max(a3, a4);
-      double e3 = Math.exp(a3 - top);
-      double e4 = Math.exp(a4 - top);
-      mix = top + Math.log(e3 + e4);
-      w3 = e3 / (e3 + e4);
-      w4 = e4 / (e3 + e4);
-    }
+    double logAlpha = Math.log(alpha);
+    double logA = Math.log(a);
+    double constant = -logGamma(r) + r * logAlpha + logGamma(a + b) - logGamma(b);
+    double psiR = digamma(r);
     double psiAb = digamma(a + b);
-    double psiAbx = digamma(a + b + x);
-    double dr = digamma(r + x) - digamma(r) + Math.log(alpha) - w3 * Math.log(alpha + t)
-        - (x > 0 ? w4 * Math.log(alpha + tx) : 0);
-    double dAlpha = r / alpha - w3 * (r + x) / (alpha + t) - (x > 0 ? w4 * (r + x) / (alpha + tx) : 0);
-    double da = psiAb - psiAbx + w4 / a;
-    double db = psiAb + digamma(b + x) - digamma(b) - psiAbx - (x > 0 ? w4 / (b + x - 1) : 0);
-    gradient[0] += weight * dr;
-    gradient[1] += weight * dAlpha;
-    gradient[2] += weight * da;
-    gradient[3] += weight * db;
-    return a1 + a2 + mix;
+    double psiB = digamma(b);
+    // x → {lnΓ(r+x) + lnΓ(b+x) − lnΓ(a+b+x), ψ(r+x), ψ(b+x), ψ(a+b+x)}
+    ByCount byCount = new ByCount(x -> new double[] {
+        logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x), digamma(r + x), digamma(b + x), digamma(a + b + x)});
+    return (row, weight, gradient) -> {
+      double x = row[0];
+      double tx = row[1];
+      double t = row[2];
+      double[] c = byCount.of(x);
+      double logAlphaT = Math.log(alpha + t);
+      double a3 = -(r + x) * logAlphaT;
+      double w3 = 1;
+      double w4 = 0;
+      double mix = a3;
+      double logAlphaTx = 0;
+      if (x > 0) {
+        logAlphaTx = Math.log(alpha + tx);
+        double a4 = logA - Math.log(b + x - 1) - (r + x) * logAlphaTx;
+        double top = Math.max(a3, a4);
+        double e3 = Math.exp(a3 - top);
+        double e4 = Math.exp(a4 - top);
+        mix = top + Math.log(e3 + e4);
+        w3 = e3 / (e3 + e4);
+        w4 = e4 / (e3 + e4);
+      }
+      double dr = c[1] - psiR + logAlpha - w3 * logAlphaT - w4 * logAlphaTx;
+      double dAlpha = r / alpha - w3 * (r + x) / (alpha + t) - (x > 0 ? w4 * (r + x) / (alpha + tx) : 0);
+      double da = psiAb - c[3] + w4 / a;
+      double db = psiAb + c[2] - psiB - c[3] - (x > 0 ? w4 / (b + x - 1) : 0);
+      gradient[0] += weight * dr;
+      gradient[1] += weight * dAlpha;
+      gradient[2] += weight * da;
+      gradient[3] += weight * db;
+      return constant + c[0] + mix;
+    };
   }
 
   /**

@@ -38,20 +38,28 @@ public final class GammaGamma implements LogLikelihood {
    * ln f(m_x | x) = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m_x + px ln x − (px+q) ln(x m_x + v).
    */
   @Override
-  public double add(double[] params, double[] row, double weight, double[] gradient) {
+  public Evaluation at(double[] params) {
     double p = params[0];
     double q = params[1];
     double v = params[2];
-    double x = row[0];
-    double m = row[1];
-    double px = p * x;
-    double logTotal = Math.log(x * m + v);
-    double psiPxq = digamma(px + q);
-    gradient[0] += weight * x * (psiPxq - digamma(px) + Math.log(m) + Math.log(x) - logTotal);
-    gradient[1] += weight * (psiPxq - digamma(q) + Math.log(v) - logTotal);
-    gradient[2] += weight * (q / v - (px + q) / (x * m + v));
-    return logGamma(px + q) - logGamma(px) - logGamma(q) + q * Math.log(v) + (px - 1) * Math.log(m)
-        + px * Math.log(x) - (px + q) * logTotal;
+    double constant = -logGamma(q) + q * Math.log(v);
+    double psiQ = digamma(q);
+    double logV = Math.log(v);
+    // x → {lnΓ(px+q) − lnΓ(px) + px ln x, ψ(px+q), ψ(px), ln x}
+    ByCount byCount = new ByCount(x -> new double[] {
+        logGamma(p * x + q) - logGamma(p * x) + p * x * Math.log(x), digamma(p * x + q), digamma(p * x), Math.log(x)});
+    return (row, weight, gradient) -> {
+      double x = row[0];
+      double m = row[1];
+      double[] c = byCount.of(x);
+      double px = p * x;
+      double logM = Math.log(m);
+      double logTotal = Math.log(x * m + v);
+      gradient[0] += weight * x * (c[1] - c[2] + logM + c[3] - logTotal);
+      gradient[1] += weight * (c[1] - psiQ + logV - logTotal);
+      gradient[2] += weight * (q / v - (px + q) / (x * m + v));
+      return constant + c[0] + (px - 1) * logM - (px + q) * logTotal;
+    };
   }
 
   /**

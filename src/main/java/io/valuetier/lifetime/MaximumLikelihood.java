@@ -40,8 +40,9 @@ public final class MaximumLikelihood {
       double[] out = new double[params.length + 1]; // gradient..., log-likelihood
       double[] gradient = new double[params.length];
       double ll = 0;
+      LogLikelihood.Evaluation evaluation = model.at(params);
       for (int i = 0; i < weights.length; i++) {
-        ll += weights[i] * model.add(params, rows[i], weights[i], gradient);
+        ll += weights[i] * evaluation.add(rows[i], weights[i], gradient);
       }
       System.arraycopy(gradient, 0, out, 0, params.length);
       out[params.length] = ll;

@@ -1,5 +1,6 @@
 package io.valuetier.segmentation;
 
+import static io.valuetier.schema.Columns.CLV;
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
 import static io.valuetier.schema.Columns.FREQUENCY;
 import static io.valuetier.schema.Columns.MARGIN;
@@ -45,6 +46,9 @@ import org.apache.spark.storage.StorageLevel;
 public final class ValueSegmentation {
   /** Feature names usable in {@code tiering.segmentation.features} and their SQL. */
   public static final Map<String, String> FEATURE_SQL = featureSql();
+  /** The customer_tiers column each feature is computed from. */
+  private static final Map<String, String> SOURCE_COLUMN = Map.of("recency", RECENCY_DAYS, "frequency", FREQUENCY,
+      "monetary", MONETARY, "margin", MARGIN, "tenure", TENURE_DAYS, "clv", CLV);
 
   private static final String RAW = "seg_raw";
   private static final String SCALED = "seg_scaled";
@@ -59,15 +63,20 @@ public final class ValueSegmentation {
   /** A fitted pipeline with the quality figures of its fit. */
   public record Fitted(PipelineModel model, int k, double silhouette, Map<Integer, Double> silhouetteByK) {}
 
-  /** Fits the pipeline: the fixed k, or the k of best silhouette in [k-min, k-max] on a sample. */
+  /**
+   * Fits the pipeline: the fixed k, or the k of best silhouette in [k-min, k-max] on a sample; the
+   * final model on at most fit-sample-size customers.
+   */
   public Fitted fit(Dataset<Row> features) {
-    Dataset<Row> input = features.sortWithinPartitions(CUSTOMER_ID).persist(StorageLevel.MEMORY_AND_DISK());
+    // Only the columns k-means reads, materialized once with a short lineage: every k-means
+    // iteration is a Spark job, and planning each against the whole graded plan costs more than
+    // the arithmetic (hundreds of jobs per run).
+    Column[] needed = java.util.stream.Stream.concat(java.util.stream.Stream.of(CUSTOMER_ID),
+            config.features().stream().map(SOURCE_COLUMN::get)).distinct().map(c -> col(c)).toArray(Column[]::new);
+    Dataset<Row> input = features.select(needed).sortWithinPartitions(CUSTOMER_ID).localCheckpoint();
     long n = input.count();
     TieringException.check(n >= 2, "k-means needs at least 2 customers, got %d", n);
-    boolean sampled = n > config.selectionSampleSize();
-    Dataset<Row> sample = sampled
-        ? input.sample(false, (double) config.selectionSampleSize() / n, config.seed()).persist(StorageLevel.MEMORY_AND_DISK())
-        : input;
+    Dataset<Row> sample = sampleOf(input, n, config.selectionSampleSize(), config.seed());
     int low = config.k() > 0 ? config.k() : config.kMin();
     int high = Math.min(config.k() > 0 ? config.k() : config.kMax(), (int) Math.min(n - 1, Integer.MAX_VALUE));
     TieringException.check(low <= high, "k-means needs more customers than k = %d, got %d", low, n);
@@ -84,10 +93,25 @@ public final class ValueSegmentation {
         bestK = k;
       }
     }
-    if (sampled) {
-      best = pipeline(bestK).fit(input);
+    if (n > config.selectionSampleSize()) {
+      Dataset<Row> fitSet = sampleOf(input, n, config.fitSampleSize(), config.seed() + 1);
+      best = pipeline(bestK).fit(fitSet);
+      fitSet.unpersist();
     }
-    return new Fitted(best, bestK, silhouette(best, sample), byK);
+    double silhouette = silhouette(best, sample);
+    sample.unpersist();
+    return new Fitted(best, bestK, silhouette, byK);
+  }
+
+  /**
+   * At most {@code size} customers drawn at random (seeded), in as few partitions as there are
+   * cores, cached: each k-means iteration is a Spark job over it, and at these sizes the per-task
+   * overhead of the population's many shuffle partitions would dominate the arithmetic.
+   */
+  private static Dataset<Row> sampleOf(Dataset<Row> input, long n, int size, long seed) {
+    Dataset<Row> drawn = n > size ? input.sample(false, (double) size / n, seed) : input;
+    int cores = input.sparkSession().sparkContext().defaultParallelism();
+    return drawn.coalesce(Math.max(1, cores)).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /** Adds {@code segment_id} (1 = most valuable) and {@code segment} (its configured name). */
@@ -168,6 +192,8 @@ public final class ValueSegmentation {
     // Margin of tiny revenues can be extreme; clip to [-1, 1], and no margin counts as 0.
     sql.put("margin", "LEAST(GREATEST(COALESCE(" + MARGIN + ", 0D), -1D), 1D)");
     sql.put("tenure", "log1p(CAST(" + TENURE_DAYS + " AS DOUBLE))");
+    // Predicted value (§7) spans orders of magnitude and can be negative: a signed log; none is 0.
+    sql.put("clv", "SIGNUM(COALESCE(" + CLV + ", 0D)) * log1p(ABS(COALESCE(" + CLV + ", 0D)))");
     return sql;
   }
 }

@@ -89,21 +89,26 @@ class CompositeScoreTest {
   void percentileRanksShareTiesAndCanBeReversed() {
     TieringConfig config = TieringConfig.parse("tiering.scoring { indicators = ["
         + "{ name = spend, column = monetary, method = percentile },"
-        + "{ name = recency, column = recency_days, method = percentile, higher-is-better = false } ],"
-        + " weights { spend = 1, recency = 1 } }");
+        + "{ name = recency, column = recency_days, method = percentile, higher-is-better = false },"
+        + "{ name = age, column = tenure_days, method = percentile } ],"
+        + " weights { spend = 1, recency = 1, age = 1 } }");
     // Spend 10, 20, 20, 30, 40: ranks 1, 2, 2, 4, 5 → (rank − 1)/(n − 1) = 0, 25, 25, 75, 100.
     // Recency 9, 5, 5, 1, 1 days, fewer is better: descending ranks 1, 2, 2, 4, 4 → 0, 25, 25, 75, 75.
+    // Tenure 100, 100, 200, 300, 300: ranks 1, 1, 3, 4, 4 → 0, 0, 50, 75, 75. (Decimal spend is
+    // ranked by sorting; whole-number recency and tenure by counting customers per value.)
     Map<String, Row> s = score(config,
-        customer("a", "10.00", 0, 0, 0, 9, null), customer("b", "20.00", 0, 0, 0, 5, null),
-        customer("c", "20.00", 0, 0, 0, 5, null), customer("d", "30.00", 0, 0, 0, 1, null),
-        customer("e", "40.00", 0, 0, 0, 1, null));
+        customer("a", "10.00", 0, 100, 0, 9, null), customer("b", "20.00", 0, 100, 0, 5, null),
+        customer("c", "20.00", 0, 200, 0, 5, null), customer("d", "30.00", 0, 300, 0, 1, null),
+        customer("e", "40.00", 0, 300, 0, 1, null));
     double[] spend = {0, 25, 25, 75, 100};
     double[] recency = {0, 25, 25, 75, 75};
+    double[] age = {0, 0, 50, 75, 75};
     String[] ids = {"a", "b", "c", "d", "e"};
     for (int i = 0; i < ids.length; i++) {
       assertEquals(spend[i], s.get(ids[i]).<Double>getAs("score_spend"), 1e-9, "spend of " + ids[i]);
       assertEquals(recency[i], s.get(ids[i]).<Double>getAs("score_recency"), 1e-9, "recency of " + ids[i]);
-      assertEquals((spend[i] + recency[i]) / 2, s.get(ids[i]).<Double>getAs(Columns.VALUE_SCORE), 1e-9);
+      assertEquals(age[i], s.get(ids[i]).<Double>getAs("score_age"), 1e-9, "age of " + ids[i]);
+      assertEquals((spend[i] + recency[i] + age[i]) / 3, s.get(ids[i]).<Double>getAs(Columns.VALUE_SCORE), 1e-9);
     }
   }
 

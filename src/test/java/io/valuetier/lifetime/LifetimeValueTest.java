@@ -100,7 +100,8 @@ class LifetimeValueTest {
 
   @Test
   void disabledLeavesTheColumnsNull() {
-    TieringConfig config = TieringConfig.parse("tiering.lifetime-value.enabled = false\ntiering.value-potential.potential = growth");
+    TieringConfig config = TieringConfig.parse("tiering.lifetime-value.enabled = false\ntiering.value-potential.potential = growth\n"
+        + "tiering.segmentation.features = [recency, frequency, monetary, margin, tenure]");
     Dataset<Row> histories = SparkTestSession.frame(HISTORY, new Object[] {"a", 3, 50, 100, 20.0});
     LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
     LifetimeValue.Fitted fitted = lifetime.fit(histories);
