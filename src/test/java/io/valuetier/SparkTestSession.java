@@ -53,6 +53,13 @@ public final class SparkTestSession {
     return rows;
   }
 
+  /** Rows keyed by customer_id. */
+  public static java.util.Map<String, Row> byCustomer(Dataset<Row> frame) {
+    java.util.Map<String, Row> m = new java.util.HashMap<>();
+    frame.collectAsList().forEach(r -> m.put(r.getAs(io.valuetier.schema.Columns.CUSTOMER_ID), r));
+    return m;
+  }
+
   public static List<String> columns(Dataset<Row> frame) {
     return Arrays.asList(frame.columns());
   }

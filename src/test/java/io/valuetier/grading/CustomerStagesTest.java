@@ -4,12 +4,12 @@ import static io.valuetier.SparkTestSession.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.valuetier.SparkTestSession;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CreditFeatures;
 import io.valuetier.schema.Columns;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -25,12 +25,6 @@ class CustomerStagesTest {
   private static final TieringConfig DEFAULTS = TieringConfig.load(Optional.empty());
   private static final LocalDate D = LocalDate.of(2026, 6, 30);
 
-  private static Map<String, Row> byId(Dataset<Row> frame) {
-    Map<String, Row> m = new HashMap<>();
-    frame.collectAsList().forEach(r -> m.put(r.getAs(Columns.CUSTOMER_ID), r));
-    return m;
-  }
-
   @Test
   void oneCustomerPerLifecycleStageWithBoundaries() {
     StructType schema = new StructType()
@@ -40,7 +34,7 @@ class CustomerStagesTest {
         .add(Columns.RECENCY_DAYS, DataTypes.IntegerType)
         .add(Columns.GROWTH, DataTypes.DoubleType);
     // Defaults: acquisition below 90 days of tenure, growth beyond ±20 %, inactive after 90 days.
-    Map<String, Row> s = byId(CustomerStages.withLifecycleStage(frame(schema,
+    Map<String, Row> s = SparkTestSession.byCustomer(CustomerStages.withLifecycleStage(frame(schema,
         new Object[] {"lost", 0L, 500, 400, null},
         new Object[] {"new", 2L, 89, 5, null},
         new Object[] {"tenure90", 2L, 90, 5, 0.0},
@@ -84,7 +78,7 @@ class CustomerStagesTest {
         invoice("unpaid", "2026-06-20", "2026-07-05"),          // paid after D: open on D, 10 days late
         invoice("unpaid", "2026-07-10", null));                 // not yet due: not in W
     Dataset<Row> withCredit = new CreditFeatures(D, 365).apply(customers, Optional.of(invoices));
-    Map<String, Row> s = byId(CustomerStages.withCreditScore(withCredit, DEFAULTS.credit()));
+    Map<String, Row> s = SparkTestSession.byCustomer(CustomerStages.withCreditScore(withCredit, DEFAULTS.credit()));
 
     Row punctual = s.get("punctual");
     assertEquals(1.0, punctual.<Double>getAs(Columns.ON_TIME_RATE), 1e-12);
@@ -119,7 +113,7 @@ class CustomerStagesTest {
         .add(Columns.VALUE_SCORE, DataTypes.DoubleType)
         .add(potential, DataTypes.DoubleType);
     // Potential 0.1, 0.2, 0.3, 0.4, 0.5: median 0.3, so 0.4 and 0.5 are high potential. Value threshold 60.
-    Map<String, Row> s = byId(CustomerStages.withValuePotential(frame(schema,
+    Map<String, Row> s = SparkTestSession.byCustomer(CustomerStages.withValuePotential(frame(schema,
         new Object[] {"S", 80.0, 0.5}, new Object[] {"A", 80.0, 0.1}, new Object[] {"B", 40.0, 0.4},
         new Object[] {"C", 40.0, 0.2}, new Object[] {"C2", 60.0, 0.3}, new Object[] {"unknown", 90.0, null}),
         new TieringConfig.ValuePotential(60, potential)));

@@ -12,7 +12,6 @@ import io.valuetier.config.TieringConfig;
 import io.valuetier.quality.TransactionValidation;
 import io.valuetier.schema.Columns;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,14 +23,6 @@ import org.junit.jupiter.api.Test;
 class LifetimeValueTest {
   private static final LocalDate D = LocalDate.of(2026, 6, 30);
   private static final TieringConfig.LifetimeValue DEFAULTS = TieringConfig.parse("").lifetimeValue();
-
-  private static Map<String, Row> byId(Dataset<Row> frame) {
-    Map<String, Row> m = new HashMap<>();
-    for (Row r : frame.collectAsList()) {
-      m.put(r.getAs(Columns.CUSTOMER_ID), r);
-    }
-    return m;
-  }
 
   @Test
   void historiesMergeSameDayPurchasesAndIgnoreReturnOnlyDays() {
@@ -51,7 +42,7 @@ class LifetimeValueTest {
         line("e1", "E", "2026-05-01 10:00:00", "100.00", "60.00", "toys"),
         line("e2", "E", "2026-05-01 18:00:00", "-30.00", "-18.00", "toys"),
         line("e3", "E", "2026-05-10 10:00:00", "40.00", "20.00", "toys")), D));
-    Map<String, Row> h = byId(new PurchaseHistory(D).apply(accepted));
+    Map<String, Row> h = SparkTestSession.byCustomer(new PurchaseHistory(D).apply(accepted));
     assertEquals(3, h.size(), "C has no purchase day");
     assertHistory(h.get("A"), 2, 90, 180, 50.0);
     assertHistory(h.get("B"), 0, 0, 0, null);
