@@ -57,6 +57,7 @@ public record TieringConfig(
   /** k-means value segmentation (§6). */
   public record Segmentation(
       int k,
+      boolean keepK,
       int kMin,
       int kMax,
       long seed,
@@ -66,6 +67,12 @@ public record TieringConfig(
       String rankBy,
       List<String> features,
       Map<Integer, List<String>> names) {
+
+    /** The same settings with k fixed. */
+    public Segmentation withK(int fixed) {
+      return new Segmentation(fixed, keepK, kMin, kMax, seed, maxIterations, selectionSampleSize, fitSampleSize, rankBy,
+          features, names);
+    }
 
     /** The names for k segments, most valuable first. */
     public List<String> namesFor(int k) {
@@ -294,6 +301,7 @@ public record TieringConfig(
     }
     return new Segmentation(
         s.getInt("k"),
+        s.getBoolean("keep-k"),
         s.getInt("k-min"),
         s.getInt("k-max"),
         s.getLong("seed"),

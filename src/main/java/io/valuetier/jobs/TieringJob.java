@@ -166,6 +166,14 @@ public final class TieringJob {
       throw new io.valuetier.TieringException("--reuse-model: no saved segmentation model on or before " + asOf
           + " under " + lake.modelPath(asOf).replaceAll("/[^/]*$", ""));
     }
+    TieringConfig.Segmentation c = config.segmentation();
+    if (c.k() == 0 && c.keepK()) {
+      // The model of an earlier night (never this date's own: a rerun must decide as the first run did).
+      Optional<PipelineModel> earlier = lake.loadLatestModel(asOf.minusDays(1));
+      if (earlier.isPresent()) {
+        return new ValueSegmentation(c.withK(ValueSegmentation.clusterCount(earlier.get()))).fit(graded);
+      }
+    }
     return segmentation.fit(graded);
   }
 

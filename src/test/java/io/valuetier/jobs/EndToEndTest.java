@@ -127,6 +127,12 @@ class EndToEndTest {
     assertEquals(0, tiers2.where(col(Columns.TIER_CHANGED).and(col(Columns.TIER).equalTo(col(Columns.PREVIOUS_TIER)))).count());
     assertEquals(0, tiers2.where(col(Columns.CHANGE_REASON).equalTo("held")
         .and(col(Columns.TIER).notEqual(col(Columns.PREVIOUS_TIER)))).count(), "held tiers keep the previous tier");
+
+    // Fitting again on D2 (no --reuse-model) keeps the k of the earlier night's model rather than
+    // choosing anew, so segment names keep their meaning; only that k is scored.
+    TieringJob.Result refit = new TieringJob(spark, config, D2).run(input, warehouse, false);
+    assertEquals(first.summary().k(), refit.summary().k());
+    assertEquals(java.util.Set.of(first.summary().k()), refit.summary().silhouetteByK().keySet());
   }
 
   private static java.util.List<String> grades(LocalDate date) {
