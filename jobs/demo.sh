@@ -3,7 +3,8 @@
 # dates (the second compares with the first: stable tiers and a tier_migration matrix), print
 # the tier summary of the last date.
 #   jobs/demo.sh [customers]     (default 20000; data in data/demo, lake in warehouse/)
-# Then: jobs/notebook.sh renders notebooks/customer_tiers.ipynb over warehouse/.
+# Then renders notebooks/customer_tiers.ipynb over warehouse/ (jobs/notebook.sh), so the notebook
+# a new user opens shows the plots of their own run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 customers="${1:-20000}"
@@ -12,3 +13,4 @@ for as_of in 2026-11-20 2026-11-21; do
   "$root/jobs/local.sh" run --as-of "$as_of" --input "$root/data/demo" --warehouse "$root/warehouse" \
     --config "$root/conf/local.conf"
 done
+"$root/jobs/notebook.sh"
