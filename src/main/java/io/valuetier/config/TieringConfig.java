@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.valuetier.TieringException;
 import io.valuetier.grading.Ahp;
+import io.valuetier.schema.Columns;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -142,7 +143,7 @@ public record TieringConfig(
   public static final List<String> INDICATOR_COLUMNS = List.of("monetary", "profit", "margin", "frequency",
       "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score", "clv", "expected_orders_h", "p_alive");
   /** Columns of lifetime value (§7): usable only while it is enabled. */
-  public static final List<String> LIFETIME_COLUMNS = List.of("clv", "expected_orders_h", "p_alive");
+  public static final List<String> LIFETIME_COLUMNS = List.of(Columns.CLV, Columns.EXPECTED_ORDERS_H, Columns.P_ALIVE);
   public static final List<String> POTENTIAL_SOURCES = List.of("clv", "growth");
   public static final List<String> MARGIN_SOURCES = List.of("customer", "fixed");
   public static final List<String> RANK_BY = List.of("monetary", "profit");

@@ -18,7 +18,7 @@ public final class GammaGamma implements LogLikelihood {
       return new Params(params[0], params[1], params[2]);
     }
 
-    /** The population's mean spend per purchase, p·v / (q − 1); infinite for q ≤ 1. */
+    /** The population's mean spend per purchase, p·v / (q − 1); NaN for q ≤ 1, where it is infinite. */
     public double populationMean() {
       return q > 1 ? p * v / (q - 1) : Double.NaN;
     }

@@ -44,11 +44,16 @@ import org.apache.spark.storage.StorageLevel;
  * from the configured list, so segment 1 is always the most valuable whatever id k-means gave it.
  */
 public final class ValueSegmentation {
-  /** Feature names usable in {@code tiering.segmentation.features} and their SQL. */
-  public static final Map<String, String> FEATURE_SQL = featureSql();
-  /** The customer_tiers column each feature is computed from. */
-  private static final Map<String, String> SOURCE_COLUMN = Map.of("recency", RECENCY_DAYS, "frequency", FREQUENCY,
-      "monetary", MONETARY, "margin", MARGIN, "tenure", TENURE_DAYS, "clv", CLV);
+  /** Feature names usable in {@code tiering.segmentation.features}, with their column and SQL. */
+  private static final Map<String, Feature> FEATURES = features();
+
+  /** A k-means feature: the customer_tiers column it is computed from, and the SQL that computes it. */
+  private record Feature(String column, String sql) {
+    /** {@code template} with {@code {c}} standing for the column. */
+    static Feature of(String column, String template) {
+      return new Feature(column, template.replace("{c}", column));
+    }
+  }
 
   private static final String RAW = "seg_raw";
   private static final String SCALED = "seg_scaled";
@@ -72,7 +77,7 @@ public final class ValueSegmentation {
     // iteration is a Spark job, and planning each against the whole graded plan costs more than
     // the arithmetic (hundreds of jobs per run).
     Column[] needed = java.util.stream.Stream.concat(java.util.stream.Stream.of(CUSTOMER_ID),
-            config.features().stream().map(SOURCE_COLUMN::get)).distinct().map(c -> col(c)).toArray(Column[]::new);
+            config.features().stream().map(f -> FEATURES.get(f).column())).distinct().map(c -> col(c)).toArray(Column[]::new);
     Dataset<Row> input = features.select(needed).sortWithinPartitions(CUSTOMER_ID).localCheckpoint();
     long n = input.count();
     TieringException.check(n >= 2, "k-means needs at least 2 customers, got %d", n);
@@ -126,7 +131,7 @@ public final class ValueSegmentation {
     Dataset<Row> named = predicted
         .withColumn(SEGMENT_ID, Lookup.of(rankOfCluster, cluster, lit(null)))
         .withColumn(SEGMENT, Lookup.of(nameOfCluster, cluster, lit(null)));
-    return named.drop(CLUSTER, RAW, SCALED).drop(FEATURE_SQL.keySet().stream().map(ValueSegmentation::featureColumn).toArray(String[]::new));
+    return named.drop(CLUSTER, RAW, SCALED).drop(FEATURES.keySet().stream().map(ValueSegmentation::featureColumn).toArray(String[]::new));
   }
 
   public static int clusterCount(PipelineModel model) {
@@ -159,7 +164,7 @@ public final class ValueSegmentation {
   private Pipeline pipeline(int k) {
     List<String> features = config.features();
     String select = features.stream()
-        .map(f -> FEATURE_SQL.get(f) + " AS " + featureColumn(f))
+        .map(f -> FEATURES.get(f).sql() + " AS " + featureColumn(f))
         .reduce((a, b) -> a + ", " + b).orElseThrow();
     return new Pipeline().setStages(new PipelineStage[] {
         new SQLTransformer().setStatement("SELECT *, " + select + " FROM __THIS__"),
@@ -184,16 +189,17 @@ public final class ValueSegmentation {
     return "seg_f_" + feature;
   }
 
-  private static Map<String, String> featureSql() {
-    Map<String, String> sql = new LinkedHashMap<>();
-    sql.put("recency", "log1p(CAST(" + RECENCY_DAYS + " AS DOUBLE))");
-    sql.put("frequency", "log1p(CAST(" + FREQUENCY + " AS DOUBLE))");
-    sql.put("monetary", "log1p(GREATEST(CAST(" + MONETARY + " AS DOUBLE), 0D))");
+  private static Map<String, Feature> features() {
+    Map<String, Feature> f = new LinkedHashMap<>();
+    f.put("recency", Feature.of(RECENCY_DAYS, "log1p(CAST({c} AS DOUBLE))"));
+    f.put("frequency", Feature.of(FREQUENCY, "log1p(CAST({c} AS DOUBLE))"));
+    f.put("monetary", Feature.of(MONETARY, "log1p(GREATEST(CAST({c} AS DOUBLE), 0D))"));
     // Margin of tiny revenues can be extreme; clip to [-1, 1], and no margin counts as 0.
-    sql.put("margin", "LEAST(GREATEST(COALESCE(" + MARGIN + ", 0D), -1D), 1D)");
-    sql.put("tenure", "log1p(CAST(" + TENURE_DAYS + " AS DOUBLE))");
+    f.put("margin", Feature.of(MARGIN, "LEAST(GREATEST(COALESCE({c}, 0D), -1D), 1D)"));
+    f.put("tenure", Feature.of(TENURE_DAYS, "log1p(CAST({c} AS DOUBLE))"));
     // Predicted value (§7) spans orders of magnitude and can be negative: a signed log; none is 0.
-    sql.put("clv", "SIGNUM(COALESCE(" + CLV + ", 0D)) * log1p(ABS(COALESCE(" + CLV + ", 0D)))");
-    return sql;
+    f.put("clv", Feature.of(CLV, "SIGNUM(COALESCE({c}, 0D)) * log1p(ABS(COALESCE({c}, 0D)))"));
+    return f;
   }
+
 }
