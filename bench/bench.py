@@ -28,9 +28,9 @@ LOCAL_SH = os.path.join(ROOT, "jobs", "local.sh")
 AS_OF = "2026-11-21"  # also the generator's --end-date
 SEED = 7
 CONFIG = os.path.join(ROOT, "conf", "local.conf")
-DEFAULT_SIZES = [100_000, 1_000_000, 5_000_000]
+DEFAULT_SIZES = [400, 10_000, 100_000, 1_000_000, 5_000_000]
 STAGE_LINE = re.compile(r"\bstage (\S+)\s+([0-9]+(?:\.[0-9]+)?) s\b")
-USAGE = """usage: bench/run.sh [CUSTOMERS ...]     (default: 100000 1000000 5000000)
+USAGE = """usage: bench/run.sh [CUSTOMERS ...]     (default: 400 10000 100000 1000000 5000000)
 environment: REPEAT (3), BENCH_DATA (/tmp/bench-data), BENCH_WORK (/tmp/bench-work),
              DRIVER_MEMORY (4g, the job's JVM heap), DUCKDB_THREADS (2), BENCH_KEEP=1 keeps warehouses,
              BENCH_RESULTS (bench/results)"""
@@ -151,6 +151,15 @@ def run_duckdb(data_dir, work, repeat, threads):
         result = json.loads(f.read().strip().splitlines()[-1])
     result.update({"process_wall_seconds": wall, "peak_rss_kib": rss, "log": dlog})
     return result
+
+
+def run_help(work, repeat):
+    """Wall seconds of `jobs/local.sh --help`: the JVM's own start-up, the floor under any run."""
+    ensure_built(work)
+    code, wall, _ = run_measured([LOCAL_SH, "--help"], os.path.join(work, f"help-{repeat}.log"), env=job_env())
+    if code != 0:
+        raise Failure(f"jobs/local.sh --help failed (exit {code})")
+    return wall
 
 
 def run_job(data_dir, work, repeat):
@@ -323,12 +332,16 @@ def summarize(size_result):
         "duckdb_seconds": med([r["duckdb"]["seconds"] for r in runs]),
         "duckdb_seconds_all": [r["duckdb"]["seconds"] for r in runs],
         "duckdb_peak_rss_kib": med([r["duckdb"]["peak_rss_kib"] for r in runs]),
+        "help_seconds": med([r.get("help_seconds") for r in runs]),
     }
     rvf = [sum(r["job"]["stage_seconds"].get(s, 0.0) for s in ("read", "validate", "features")) for r in runs]
     m["read_validate_features"] = med(rvf)
     d = m["duckdb_seconds"]
     m["ratio_features"] = stage_med.get("features") / d if stage_med.get("features") and d else None
     m["ratio_read_validate_features"] = m["read_validate_features"] / d if d else None
+    m["ratio_wall_duckdb"] = m["wall_seconds"] / d if d else None
+    h = m["help_seconds"]
+    m["ratio_wall_help"] = m["wall_seconds"] / h if h else None
     m["builds"] = len({r["job"]["jar_mtime"] for r in runs})
     m["rebuilt_or_jar_changed"] = m["builds"] > 1 or any(
         r["job"]["rebuilt_during_run"] or r["job"]["jar_changed_during_run"] for r in runs)
@@ -386,16 +399,18 @@ def report(results):
     w("Stage columns: median seconds of each stage (`run_summary.stage_seconds`). *wall*: the whole "
       "`jobs/local.sh run` process, JVM start to exit. *rows/s*: transaction rows read ÷ median wall. "
       "*peak RSS*: the job JVM's maximum resident set size. *DuckDB*: the §4 features to Parquet "
-      "(median seconds). *f÷D*: job `features` stage ÷ DuckDB; *rvf÷D*: job read + validate + features ÷ DuckDB.")
+      "(median seconds). *f÷D*: job `features` stage ÷ DuckDB; *rvf÷D*: job read + validate + features ÷ DuckDB; "
+      "*wall÷D*: the job's wall ÷ DuckDB; *help*: `jobs/local.sh --help` (JVM start-up only) and *wall÷help*.")
     w("")
-    w("| customers | rows | " + " | ".join(stages) + " | wall | rows/s | peak RSS | DuckDB | f÷D | rvf÷D |")
-    w("|---:|---:|" + "---:|" * len(stages) + "---:|---:|---:|---:|---:|---:|")
+    w("| customers | rows | " + " | ".join(stages) + " | wall | rows/s | peak RSS | DuckDB | f÷D | rvf÷D | wall÷D | help | wall÷help |")
+    w("|---:|---:|" + "---:|" * len(stages) + "---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in sizes:
         m = s["summary"]
         cells = [f"{s['size']:,}", f"{m['rows_read']:,}"] + [fmt_s(m["stage_seconds"].get(x)) for x in stages]
         cells += [fmt_s(m["wall_seconds"]), fmt_rate(m["rows_read"] / m["wall_seconds"]), gib(m["peak_rss_kib"]),
                   fmt_s(m["duckdb_seconds"]),
-                  fmt_x(m["ratio_features"]), fmt_x(m["ratio_read_validate_features"])]
+                  fmt_x(m["ratio_features"]), fmt_x(m["ratio_read_validate_features"]),
+                  fmt_x(m["ratio_wall_duckdb"]), fmt_s(m["help_seconds"]), fmt_x(m["ratio_wall_help"])]
         w("| " + " | ".join(cells) + " |")
     w("")
 
@@ -541,7 +556,9 @@ def main(argv):
                 if not keep:
                     shutil.rmtree(job["warehouse"], ignore_errors=True)
                 os.remove(ref["output"])
-                entry["runs"].append({"repeat": r, "duckdb": ref, "job": job})
+                help_seconds = run_help(work, r)
+                log(f"  jobs/local.sh --help {help_seconds:.1f} s")
+                entry["runs"].append({"repeat": r, "duckdb": ref, "job": job, "help_seconds": help_seconds})
             entry["summary"] = summarize(entry)
             results["sizes"].append(entry)
             shutil.rmtree(os.path.join(work, "duckdb-tmp"), ignore_errors=True)

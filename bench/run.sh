@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the whole job at several sizes, with DuckDB computing the same customer features as
 # a reference (see bench/README.md). Not part of the test suite.
-#   bench/run.sh [CUSTOMERS ...]          (default: 100000 1000000 5000000)
+#   bench/run.sh [CUSTOMERS ...]          (default: 400 10000 100000 1000000 5000000)
 #   REPEAT=2 bench/run.sh 100000          (a quick check)
 # Environment: REPEAT (3), BENCH_DATA (/tmp/bench-data: generated data, reused per size),
 # BENCH_WORK (/tmp/bench-work: warehouses and logs), DRIVER_MEMORY (4g), DUCKDB_THREADS (2),
