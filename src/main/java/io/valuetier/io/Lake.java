@@ -33,8 +33,8 @@ public final class Lake {
   private static final String MODEL_DIR = "models/segmentation";
   private static final String DECISION_FILE = "decision.json";
   private static final String LOCK_FILE = "run.lock";
-  /** Run-lock files held by this JVM (absolute paths). */
-  private static final java.util.Set<String> HELD = new java.util.HashSet<>();
+  /** Run-lock files held by this JVM (absolute path → holder line). */
+  private static final Map<String, String> HELD = new java.util.HashMap<>();
   /**
    * A run writes one snapshot date, i.e. one partition: Iceberg's default hash distribution by
    * partition would funnel every row of it into one task. Without it each task writes its own file.
@@ -293,10 +293,11 @@ public final class Lake {
     java.nio.file.Path file = new File(dir, LOCK_FILE).toPath().toAbsolutePath();
     String key = file.toString();
     synchronized (HELD) {
-      // The OS lock is per process: a second channel in this JVM would not see it, and closing that
-      // channel could even drop it. Runs of this JVM check the registry first.
-      if (HELD.contains(key)) {
-        throw busy(dir, file);
+      // The OS lock is per process: a second channel in this JVM would not see it, and closing any
+      // other descriptor of the file (even one only reading it) may drop it. Runs of this JVM check
+      // the registry first and never open the file while it is held.
+      if (HELD.containsKey(key)) {
+        throw busy(dir, file, HELD.get(key));
       }
       java.nio.channels.FileChannel channel = null;
       try {
@@ -310,7 +311,7 @@ public final class Lake {
         }
         if (lock == null) {
           channel.close();
-          throw busy(dir, file);
+          throw busy(dir, file, holderOf(file));
         }
         // A file left by a killed run still holds its holder line: replace it with ours.
         channel.truncate(0);
@@ -318,7 +319,7 @@ public final class Lake {
             ProcessHandle.current().pid(), java.time.Instant.now());
         channel.write(java.nio.ByteBuffer.wrap(holder.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
         channel.force(false);
-        HELD.add(key);
+        HELD.put(key, holder);
         java.nio.channels.FileChannel held = channel;
         java.nio.channels.FileLock taken = lock;
         return () -> {
@@ -347,13 +348,16 @@ public final class Lake {
     void close();
   }
 
-  private static TieringException busy(File dir, java.nio.file.Path file) {
-    String holder;
+  /** The holder line another process wrote into the lock file; empty when unreadable. */
+  private static String holderOf(java.nio.file.Path file) {
     try {
-      holder = Files.readString(file).trim();
+      return Files.readString(file).trim();
     } catch (java.io.IOException e) {
-      holder = "";
+      return "";
     }
+  }
+
+  private static TieringException busy(File dir, java.nio.file.Path file, String holder) {
     return new TieringException("the warehouse " + dir + " is in use by " + (holder.isEmpty() ? "another run" : holder)
         + "; wait for it to finish (lock " + file + ")");
   }
