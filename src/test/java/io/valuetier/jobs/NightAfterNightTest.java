@@ -27,13 +27,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tiers across nights on generated data (the demo's seed and end date, fewer customers): two
- * consecutive nights, the same nights pseudonymised, and a rerun after a backfill.
+ * consecutive nights, the same nights pseudonymised, then a backfill before them and a rerun.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightAfterNightTest {
   private static final LocalDate D1 = LocalDate.of(2026, 11, 20);
   private static final LocalDate D2 = LocalDate.of(2026, 11, 21);
@@ -44,19 +48,19 @@ class NightAfterNightTest {
   private static SparkSession spark;
   private static TieringConfig config;
   private static TieringConfig pseudonymised;
-  private static TieringConfig backfilled;
+  private static String plain;
   private static String input;
 
   @BeforeAll
   static void generate() throws Exception {
     spark = SparkTestSession.get();
     input = dir.resolve("input").toString();
-    new SyntheticData(new SyntheticData.Spec(3000, 42, D2, 2, 0.002)).write(spark, input);
-    // A backfill a week back rejects the week of later orders as future-dated: the ceiling is raised for it.
+    new SyntheticData(new SyntheticData.Spec(2500, 42, D2, 2, 0.002)).write(spark, input);
+    // 2,500 customers: enough for shares of a percent, small enough for the suite. A backfill a week back rejects the week of later orders as future-dated: the ceiling is raised for it.
     String common = "quality.max-rejected-share = 0.2, segmentation { k-min = 3, k-max = 4 }";
     config = load("tiering { lake.catalog = nights, " + common + " }");
+    plain = dir.resolve("plain").toString();
     // One catalog name per warehouse: Spark keeps a catalog as first configured for the session.
-    backfilled = load("tiering { lake.catalog = nights_b, " + common + " }");
     pseudonymised = load("tiering { lake.catalog = nights_p, privacy.pseudonymize-customer-id = true, " + common + " }");
   }
 
@@ -75,8 +79,8 @@ class NightAfterNightTest {
   }
 
   @Test
+  @Order(1)
   void theSecondNightChangesFewTiersAndEachForAReasonPseudonymsChangeNothing() {
-    String plain = dir.resolve("plain").toString();
     run(config, D1, plain);
     TieringJob.Result second = run(config, D2, plain);
 
@@ -91,7 +95,7 @@ class NightAfterNightTest {
     Dataset<Row> tiers = table("nights", Tables.CUSTOMER_TIERS, D2);
     long known = tiers.where(col(Columns.PREVIOUS_TIER).isNotNull()).count();
     long changed = tiers.where(col(Columns.TIER_CHANGED)).count();
-    assertTrue(known > 2000, "customers graded on both nights: " + known);
+    assertTrue(known > 1500, "customers graded on both nights: " + known);
     assertTrue(changed <= 0.02 * known, changed + " of " + known + " tiers changed");
     // No change without a reason: every changed tier names the trigger that moved it.
     assertEquals(0, tiers.where(col(Columns.TIER_CHANGED).and(col(Columns.CHANGE_REASON).isin(
@@ -126,22 +130,24 @@ class NightAfterNightTest {
   }
 
   @Test
-  void aRerunAfterABackfillReproducesTheLaterDate() {
-    String warehouse = dir.resolve("backfill").toString();
-    run(backfilled, D2, warehouse);
-    Map<String, List<String>> before = everyTable("nights_b", D2);
-    TieringJob.Result backfill = run(backfilled, BACKFILL, warehouse);
-    // The backfill took the later date's k rather than choosing its own, and left that date alone.
-    Row later = table("nights_b", Tables.RUN_SUMMARY, D2).first();
-    assertEquals(later.<Integer>getAs("k"), backfill.summary().k());
-    assertTrue(backfill.summary().segmentationDecision().startsWith("fitted: backfill before the decision of " + D2),
+  @Order(2)
+  void aRerunAfterABackfillReproducesTheDate() {
+    // The plain lake of the first test: D1 was a first run (nothing before it), D2 followed. A
+    // backfill a week before both must change neither: rerunning D1 gives its tables exactly
+    // (first_run still, although an earlier snapshot now exists).
+    Map<String, List<String>> before = everyTable("nights", D1);
+    TieringJob.Result backfill = run(config, BACKFILL, plain);
+    // The backfill took the next later date's k rather than choosing its own.
+    assertEquals(table("nights", Tables.RUN_SUMMARY, D1).first().<Integer>getAs("k"), backfill.summary().k());
+    assertTrue(backfill.summary().segmentationDecision().startsWith("fitted: backfill before the decision of " + D1),
         backfill.summary().segmentationDecision());
-    run(backfilled, D2, warehouse);
-    Map<String, List<String>> after = everyTable("nights_b", D2);
+    run(config, D1, plain);
+    Map<String, List<String>> after = everyTable("nights", D1);
     assertEquals(before.keySet(), after.keySet());
     for (String t : before.keySet()) {
       assertEquals(before.get(t), after.get(t), t);
     }
+    assertEquals(TierStability.FIRST_RUN, table("nights", Tables.CUSTOMER_TIERS, D1).first().getAs(Columns.CHANGE_REASON));
   }
 
   /** Every column of every table of a date, rows sorted; run_summary without what is per run (id, times). */
