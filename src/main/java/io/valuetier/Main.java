@@ -63,7 +63,7 @@ public final class Main {
       }
       case RUN -> {
         TieringJob.Result result = new TieringJob(spark, config, options.asOf)
-            .run(options.input, options.warehouse, options.reuseModel);
+            .run(options.input, options.warehouse, options.reuseModel, options.refit);
         System.out.printf("snapshot %s written to %s: %d customers, %d rows read, %d rejected; tier summary:%n",
             options.asOf, options.warehouse, result.summary().customers(), result.summary().rowsRead(),
             result.summary().rowsRejected());

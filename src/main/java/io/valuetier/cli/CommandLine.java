@@ -36,6 +36,7 @@ public final class CommandLine {
     public String warehouse;
     public File config;
     public boolean reuseModel;
+    public boolean refit;
     public long customers = 10_000;
     public long seed = 42;
     public String output;
@@ -85,7 +86,7 @@ public final class CommandLine {
       cmd("run")
           .text("grade customers as of a business date and write the graded tables to the lake")
           .action((u, o) -> command(o, Command.RUN))
-          .children(seq(asOf(), input(), warehouse(), config(), reuseModel(), help("help").text("usage of run")));
+          .children(seq(asOf(), input(), warehouse(), config(), reuseModel(), refit(), help("help").text("usage of run")));
       note("");
       cmd("validate")
           .text("check the configuration and the input tables as run would; writes nothing")
@@ -161,8 +162,14 @@ public final class CommandLine {
 
     private OptionDef<BoxedUnit, Options> reuseModel() {
       return opt("reuse-model", Read$.MODULE$.unitRead())
-          .text("reuse the latest saved segmentation model on or before --as-of instead of fitting")
+          .text("assign with the newest stored segmentation model before --as-of, never refitting (a date's own stored decision is always reused)")
           .action((u, o) -> { o.reuseModel = true; return o; });
+    }
+
+    private OptionDef<BoxedUnit, Options> refit() {
+      return opt("refit", Read$.MODULE$.unitRead())
+          .text("decide the segmentation of --as-of afresh: ignore its stored decision and fit again (keeping k and names)")
+          .action((u, o) -> { o.refit = true; return o; });
     }
 
     private static Options command(Options o, Command command) {

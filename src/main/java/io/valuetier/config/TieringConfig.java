@@ -67,12 +67,14 @@ public record TieringConfig(
       int fitSampleSize,
       String rankBy,
       List<String> features,
-      Map<Integer, List<String>> names) {
+      Map<Integer, List<String>> names,
+      List<NamingRule> naming,
+      Refit refit) {
 
     /** The same settings with k fixed. */
     public Segmentation withK(int fixed) {
       return new Segmentation(fixed, keepK, kMin, kMax, seed, maxIterations, selectionSampleSize, fitSampleSize, rankBy,
-          features, names);
+          features, names, naming, refit);
     }
 
     /** The names for k segments, most valuable first. */
@@ -80,6 +82,39 @@ public record TieringConfig(
       List<String> list = names.get(k);
       TieringException.check(list != null, "tiering.segmentation.names has no list for k = %d", k);
       return list;
+    }
+  }
+
+  /**
+   * When a night reuses the earlier night's segmentation model and when it fits a new one: a
+   * refit when the measured drift exceeds {@code maxDrift} or the model is older than
+   * {@code maxAgeDays}.
+   */
+  public record Refit(double maxDrift, int maxAgeDays) {}
+
+  /**
+   * A segment-naming rule: the name, an optional value rank it needs (0 = any), and bounds on the
+   * segment's mean / population mean of value, recency, frequency and tenure (in that order; NaN =
+   * no bound).
+   */
+  public record NamingRule(String name, int rank, double[] min, double[] max) {
+    public static final List<String> RATIOS = List.of("value", "recency", "frequency", "tenure");
+
+    /** e.g. {@code Dormant (recency >= 2.0x)}: how segment_profiles says why a segment got its name. */
+    public String describe() {
+      List<String> parts = new ArrayList<>();
+      if (rank > 0) {
+        parts.add("value rank " + rank);
+      }
+      for (int i = 0; i < RATIOS.size(); i++) {
+        if (!Double.isNaN(min[i])) {
+          parts.add(RATIOS.get(i) + " >= " + min[i] + "x");
+        }
+        if (!Double.isNaN(max[i])) {
+          parts.add(RATIOS.get(i) + " <= " + max[i] + "x");
+        }
+      }
+      return name + " (" + String.join(", ", parts) + ")";
     }
   }
 
@@ -311,7 +346,29 @@ public record TieringConfig(
         s.getInt("fit-sample-size"),
         s.getString("rank-by"),
         s.getStringList("features"),
-        names);
+        names,
+        namingRules(s.getConfigList("naming.rules")),
+        new Refit(s.getDouble("refit.max-drift"), s.getInt("refit.max-age-days")));
+  }
+
+  private static List<NamingRule> namingRules(List<? extends Config> rules) {
+    List<NamingRule> list = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Config r : rules) {
+      String name = r.getString("name");
+      TieringException.check(seen.add(name), "tiering.segmentation.naming.rules names %s twice", name);
+      double[] min = new double[NamingRule.RATIOS.size()];
+      double[] max = new double[NamingRule.RATIOS.size()];
+      for (int i = 0; i < min.length; i++) {
+        String f = NamingRule.RATIOS.get(i);
+        min[i] = r.hasPath(f + "-min") ? r.getDouble(f + "-min") : Double.NaN;
+        max[i] = r.hasPath(f + "-max") ? r.getDouble(f + "-max") : Double.NaN;
+      }
+      int rank = r.hasPath("rank") ? r.getInt("rank") : 0;
+      TieringException.check(rank >= 0, "tiering.segmentation.naming.rules: rank of %s must be >= 1, got %d", name, rank);
+      list.add(new NamingRule(name, rank, min, max));
+    }
+    return List.copyOf(list);
   }
 
   private void validate() {
@@ -348,6 +405,9 @@ public record TieringConfig(
         "tiering.segmentation.rank-by must be one of %s, got %s",
         RANK_BY,
         segmentation.rankBy());
+    TieringException.check(segmentation.refit().maxDrift() > 0 && segmentation.refit().maxAgeDays() >= 1,
+        "tiering.segmentation.refit needs max-drift > 0 and max-age-days >= 1, got %s and %d",
+        segmentation.refit().maxDrift(), segmentation.refit().maxAgeDays());
     TieringException.check(
         !segmentation.features().isEmpty() && SEGMENTATION_FEATURES.containsAll(segmentation.features()),
         "tiering.segmentation.features must be a non-empty list of %s, got %s",

@@ -18,6 +18,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.config.TieringConfig;
+import io.valuetier.schema.Lookup;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -27,7 +33,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * The re-grading stability rule (§8): a customer's tier moves to tonight's grade only when that
  * grade differs from the previous snapshot's tier and a trigger fires (monetary moved by more than
- * a share, no order for a while, or the value score lies well past the boundary it crossed);
+ * a share, no order for a while and tonight's grade is lower, or the value score lies well past
+ * the boundary it crossed);
  * otherwise the previous tier is kept, so tiers do not flap on small changes.
  *
  * <p>Requires {@code customer_id, computed_tier, monetary, recency_days, value_score}; adds {@code tier, previous_tier, tier_changed, change_reason}.
@@ -47,10 +54,42 @@ public final class TierStability {
 
   private final TieringConfig.Stability config;
   private final TieringConfig.Scoring scoring;
+  private final List<String> rankedTiers;
 
-  public TierStability(TieringConfig.Stability config, TieringConfig.Scoring scoring) {
+  /** {@code rankedTiers}: the primary method's grades, best first ({@link #rankedTiers}). */
+  public TierStability(TieringConfig.Stability config, TieringConfig.Scoring scoring, List<String> rankedTiers) {
     this.config = config;
     this.scoring = scoring;
+    this.rankedTiers = List.copyOf(rankedTiers);
+  }
+
+  /**
+   * The grades of a method from best to worst: what "down" means for the inactivity trigger. The
+   * one place this order is declared. segment: by segment_id ({@code segmentNames}, segment 1
+   * first); rfm: the eight segments in the order they are decided; abc: A, B, C; value_grade: by
+   * grade min, highest first, then the otherwise grade; value_potential: S, A, B, C; lifecycle:
+   * Growth, Maturity, Acquisition, Decline, Lost (growing and established customers above new
+   * ones, and new ones above those fading or gone).
+   */
+  public static List<String> rankedTiers(String method, TieringConfig config, List<String> segmentNames) {
+    return switch (method) {
+      case "segment" -> segmentNames;
+      case "rfm" -> List.of(RfmGrading.IMPORTANT_VALUE, RfmGrading.IMPORTANT_DEVELOPMENT, RfmGrading.IMPORTANT_RETENTION,
+          RfmGrading.IMPORTANT_WIN_BACK, RfmGrading.GENERAL_VALUE, RfmGrading.GENERAL_DEVELOPMENT,
+          RfmGrading.GENERAL_RETENTION, RfmGrading.GENERAL_WIN_BACK);
+      case "abc" -> List.of("A", "B", "C");
+      case "value_grade" -> {
+        List<String> grades = new ArrayList<>();
+        config.scoring().grades().stream().sorted(Comparator.comparingDouble(TieringConfig.Grade::min).reversed())
+            .forEach(g -> grades.add(g.name()));
+        grades.add(config.scoring().otherwise());
+        yield grades;
+      }
+      case "value_potential" -> List.of("S", "A", "B", "C");
+      case "lifecycle" -> List.of(CustomerStages.GROWTH_STAGE, CustomerStages.MATURITY, CustomerStages.ACQUISITION,
+          CustomerStages.DECLINE, CustomerStages.LOST);
+      default -> throw new IllegalArgumentException("no tier order for method " + method);
+    };
   }
 
   /** {@code previous}: the last snapshot's customer_tiers, or empty on the first run. */
@@ -71,7 +110,9 @@ public final class TierStability {
     Column reason = when(col(PREVIOUS_TIER).isNull(), NEW_CUSTOMER)
         .when(col(COMPUTED_TIER).equalTo(col(PREVIOUS_TIER)), UNCHANGED)
         .when(monetaryChanged(), MONETARY_CHANGE)
-        .when(col(RECENCY_DAYS).geq(config.inactiveDays()), INACTIVE)
+        // Inactivity only ever moves a customer down: an idle customer is not promoted, nor moved
+        // sideways, because tonight's grade happens to differ.
+        .when(col(RECENCY_DAYS).geq(config.inactiveDays()).and(isDown()), INACTIVE)
         .when(scorePastBoundary(), SCORE_PAST_BOUNDARY)
         .otherwise(HELD);
     Column moves = reason.isin(NEW_CUSTOMER, MONETARY_CHANGE, INACTIVE, SCORE_PAST_BOUNDARY);
@@ -87,6 +128,17 @@ public final class TierStability {
   public static Dataset<Row> migration(Dataset<Row> tiers) {
     return tiers.groupBy(coalesce(col(PREVIOUS_TIER), lit(NONE)).as(PREVIOUS_TIER), col(TIER))
         .agg(count(lit(1)).as(CUSTOMERS));
+  }
+
+  /** Tonight's grade ranks below the previous tier; false when either is not a ranked grade. */
+  private Column isDown() {
+    Map<String, Integer> rank = new LinkedHashMap<>();
+    for (int i = 0; i < rankedTiers.size(); i++) {
+      rank.put(rankedTiers.get(i), i);
+    }
+    Column now = Lookup.of(rank, col(COMPUTED_TIER), lit(null));
+    Column before = Lookup.of(rank, col(PREVIOUS_TIER), lit(null));
+    return coalesce(now.gt(before), lit(false));
   }
 
   private Column monetaryChanged() {

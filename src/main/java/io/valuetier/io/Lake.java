@@ -7,6 +7,7 @@ import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.schema.Columns;
 import java.io.File;
+import java.nio.file.Files;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,10 @@ import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 public final class Lake {
   private static final String SQLITE_FILE = "catalog.db";
   private static final String MODEL_DIR = "models/segmentation";
+  private static final String DECISION_FILE = "decision.json";
+  private static final String LOCK_FILE = "run.lock";
+  /** Run-lock files held by this JVM (absolute path → holder line). */
+  private static final Map<String, String> HELD = new java.util.HashMap<>();
   /**
    * A run writes one snapshot date, i.e. one partition: Iceberg's default hash distribution by
    * partition would funnel every row of it into one task. Without it each task writes its own file.
@@ -187,6 +192,191 @@ public final class Lake {
       return best.map(this::modelPath);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot list saved models under " + warehouse, e);
+    }
+  }
+
+  /** The newest snapshot date of a table before {@code date}, or empty. */
+  public Optional<LocalDate> previousSnapshotDate(String name, LocalDate date) {
+    if (!exists(name)) {
+      return Optional.empty();
+    }
+    Row latest = spark.table(table(name))
+        .where(col(Columns.SNAPSHOT_DATE).lt(lit(java.sql.Date.valueOf(date))))
+        .agg(org.apache.spark.sql.functions.max(Columns.SNAPSHOT_DATE)).first();
+    return latest.isNullAt(0) ? Optional.empty() : Optional.of(latest.getDate(0).toLocalDate());
+  }
+
+  /** The segmentation model saved for exactly {@code date}. */
+  public PipelineModel loadModel(LocalDate date) {
+    return PipelineModel.load(modelPath(date));
+  }
+
+  /**
+   * Saves what the segmentation of a date decided, as a small JSON file beside (inside) the
+   * date's model directory; written after the model, so its presence marks a complete decision.
+   */
+  public void saveDecision(String json, LocalDate date) {
+    Path file = decisionFile(date);
+    try (java.io.OutputStream out = file.getFileSystem(hadoop()).create(file, true)) {
+      out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new TieringException("cannot save the segmentation decision to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The stored segmentation decision of exactly {@code date} (JSON), or empty. */
+  public Optional<String> decision(LocalDate date) {
+    Path file = decisionFile(date);
+    try {
+      FileSystem fs = file.getFileSystem(hadoop());
+      if (!fs.exists(file)) {
+        return Optional.empty();
+      }
+      try (java.io.InputStream in = fs.open(file)) {
+        return Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (java.io.IOException e) {
+      throw new TieringException("cannot read the segmentation decision " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Dates with a stored segmentation decision, ascending. */
+  public List<LocalDate> decisionDates() {
+    List<LocalDate> dates = new ArrayList<>();
+    try {
+      Path dir = new Path(warehouse + "/" + MODEL_DIR);
+      FileSystem fs = dir.getFileSystem(hadoop());
+      if (!fs.exists(dir)) {
+        return dates;
+      }
+      String prefix = Columns.SNAPSHOT_DATE + "=";
+      for (FileStatus status : fs.listStatus(dir)) {
+        String n = status.getPath().getName();
+        if (status.isDirectory() && n.startsWith(prefix)) {
+          LocalDate d = LocalDate.parse(n.substring(prefix.length()));
+          if (fs.exists(decisionFile(d))) {
+            dates.add(d);
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new TieringException("cannot list segmentation decisions under " + warehouse + ": " + e.getMessage(), e);
+    }
+    java.util.Collections.sort(dates);
+    return dates;
+  }
+
+  private Path decisionFile(LocalDate date) {
+    return new Path(modelPath(date) + "/" + DECISION_FILE);
+  }
+
+  private org.apache.hadoop.conf.Configuration hadoop() {
+    return spark.sparkContext().hadoopConfiguration();
+  }
+
+  /**
+   * Takes the warehouse's run lock, so two runs never write one lake at once. For the embedded
+   * catalog only: an OS file lock ({@link java.nio.channels.FileChannel#tryLock}) on
+   * {@code <warehouse>/run.lock}, which the OS releases when the process ends however it ends, so
+   * a killed run leaves the file but never the lock. The file names the holder (run id, as-of,
+   * host, pid, start) for the message a second run fails with. Other catalogs are protected by
+   * their own commits and the scheduler (docs/operations.md): the returned lock is then a no-op.
+   */
+  public static RunLock lock(TieringConfig.Lake config, String warehouse, String runId, LocalDate asOf) {
+    if (!config.embedded()) {
+      return () -> {};
+    }
+    File dir = new File(stripScheme(warehouseLocation(warehouse)));
+    if (!dir.isDirectory() && !dir.mkdirs()) {
+      throw new TieringException("cannot create the warehouse directory " + dir);
+    }
+    java.nio.file.Path file = new File(dir, LOCK_FILE).toPath().toAbsolutePath();
+    String key = file.toString();
+    synchronized (HELD) {
+      // The OS lock is per process: a second channel in this JVM would not see it, and closing any
+      // other descriptor of the file (even one only reading it) may drop it. Runs of this JVM check
+      // the registry first and never open the file while it is held.
+      if (HELD.containsKey(key)) {
+        throw busy(dir, file, HELD.get(key));
+      }
+      java.nio.channels.FileChannel channel = null;
+      try {
+        channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+          lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+          lock = null;
+        }
+        if (lock == null) {
+          channel.close();
+          throw busy(dir, file, holderOf(file));
+        }
+        // A file left by a killed run still holds its holder line: replace it with ours.
+        channel.truncate(0);
+        String holder = String.format("run %s (as-of %s, host %s, pid %d, started %s)", runId, asOf, host(),
+            ProcessHandle.current().pid(), java.time.Instant.now());
+        channel.write(java.nio.ByteBuffer.wrap(holder.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+        channel.force(false);
+        HELD.put(key, holder);
+        java.nio.channels.FileChannel held = channel;
+        java.nio.channels.FileLock taken = lock;
+        return () -> {
+          synchronized (HELD) {
+            try {
+              taken.release();
+              held.close();
+            } catch (java.io.IOException e) {
+              // Closing the channel releases the lock in any case; nothing left to undo.
+            } finally {
+              HELD.remove(key);
+            }
+          }
+        };
+      } catch (java.io.IOException e) {
+        closeQuietly(channel);
+        throw new TieringException("cannot take the run lock " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** A taken run lock; closing releases it. */
+  @FunctionalInterface
+  public interface RunLock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** The holder line another process wrote into the lock file; empty when unreadable. */
+  private static String holderOf(java.nio.file.Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  private static TieringException busy(File dir, java.nio.file.Path file, String holder) {
+    return new TieringException("the warehouse " + dir + " is in use by " + (holder.isEmpty() ? "another run" : holder)
+        + "; wait for it to finish (lock " + file + ")");
+  }
+
+  private static String host() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static void closeQuietly(java.nio.channels.FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (java.io.IOException e) {
+        // already failing; the first error is the one reported
+      }
     }
   }
 

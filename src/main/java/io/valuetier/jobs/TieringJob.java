@@ -27,17 +27,23 @@ import io.valuetier.privacy.Publication;
 import io.valuetier.quality.TransactionValidation;
 import io.valuetier.quality.ValidatedTransactions;
 import io.valuetier.schema.Tables;
+import io.valuetier.TieringException;
+import io.valuetier.schema.Columns;
 import io.valuetier.segmentation.SegmentProfiles;
+import io.valuetier.segmentation.SegmentationDecision;
 import io.valuetier.segmentation.ValueSegmentation;
 import io.valuetier.summary.RunSummary;
 import io.valuetier.summary.TierSummary;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,12 +65,23 @@ public final class TieringJob {
   private final String runId = UUID.randomUUID().toString();
   private final Stages stages;
 
+  private final Function<String, String> environment;
+
   public TieringJob(SparkSession spark, TieringConfig config, LocalDate asOf) {
+    this(spark, config, asOf, System::getenv);
+  }
+
+  /** With the environment given (the pseudonym key), so tests need not set real environment variables. */
+  public TieringJob(SparkSession spark, TieringConfig config, LocalDate asOf, Function<String, String> environment) {
     this.spark = spark;
     this.config = config;
     this.asOf = asOf;
     this.stages = new Stages(spark, runId);
+    this.environment = environment;
   }
+
+  /** A segmentation model and what this date decided about it; {@code stored}: already saved for this date. */
+  private record Decided(PipelineModel model, SegmentationDecision decision, boolean stored) {}
 
   /** What a run produced, for the caller to report: the summary row and the tier rows of tier_summary. */
   public record Result(RunSummary summary, List<Row> tierRows) {}
@@ -74,7 +91,7 @@ public final class TieringJob {
 
   /** Checks configuration and input exactly as {@link #run} does, writing nothing. */
   public ValidatedTransactions validate(String inputDir) {
-    new Publication(config.privacy()); // fails now if the pseudonym key is missing
+    new Publication(config.privacy(), environment); // fails now if the pseudonym key is missing
     try {
       return readAndValidate(inputDir).transactions();
     } finally {
@@ -83,9 +100,19 @@ public final class TieringJob {
   }
 
   public Result run(String inputDir, String warehouse, boolean reuseModel) {
+    return run(inputDir, warehouse, reuseModel, false);
+  }
+
+  /**
+   * {@code reuseModel}: assign with the newest stored model without measuring whether to refit;
+   * {@code refit}: ignore this date's stored segmentation decision and fit again.
+   */
+  public Result run(String inputDir, String warehouse, boolean reuseModel, boolean refit) {
+    TieringException.check(!(reuseModel && refit), "--reuse-model and --refit contradict each other; give one of them");
     Instant started = Instant.now();
-    Publication publish = new Publication(config.privacy());
-    try {
+    Publication publish = new Publication(config.privacy(), environment);
+    // Before any heavy work: a second run on this warehouse fails now, not after reading the input.
+    try (Lake.RunLock lock = Lake.lock(config.lake(), warehouse, runId, asOf)) {
       Input read = readAndValidate(inputDir);
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);
@@ -103,31 +130,44 @@ public final class TieringJob {
           () -> cached(Grading.apply(valued, config, input.hasCost())),
           g -> g.count() + " customers graded");
       ValueSegmentation segmentation = new ValueSegmentation(config.segmentation());
-      ValueSegmentation.Fitted fitted = stages.run("segments", "k-means value segmentation",
-          () -> fitOrReuse(segmentation, lake, graded, reuseModel),
-          f -> "k=" + f.k() + " silhouette=" + String.format("%.3f", f.silhouette()) + " by k " + f.silhouetteByK());
-      Dataset<Row> segmented = withCustomerAttributes(segmentation.assign(fitted.model(), graded), read.tables().customers());
-      Dataset<Row> tiers = stages.run("stability", "tier stability against the previous snapshot",
-          () -> cached(new TierStability(config.stability(), config.scoring())
-              .apply(withComputedTier(segmented), lake.previousSnapshot(Tables.CUSTOMER_TIERS, asOf))),
+      Decided decided = stages.run("segments", "k-means value segmentation",
+          () -> fitOrReuse(segmentation, lake, graded, reuseModel, refit),
+          d -> String.format("%s (%s) model of %s, k=%d, drift %s", d.decision().decision(), d.decision().reason(),
+              d.decision().modelDate(), d.decision().k(), d.decision().drift()));
+      SegmentationDecision decision = decided.decision();
+      Dataset<Row> segmented = withCustomerAttributes(
+          segmentation.assign(decided.model(), decision.labels(), graded), read.tables().customers());
+      Optional<Dataset<Row>> previous = decision.previousSnapshotDate()
+          .flatMap(d -> lake.snapshot(Tables.CUSTOMER_TIERS, d));
+      List<String> ranked = TierStability.rankedTiers(config.primaryMethod(), config, decision.namesInSegmentOrder());
+      // Tonight's rows take their published ids before the join: the previous snapshot holds
+      // published ids, so with pseudonyms on both sides are compared as pseudonyms.
+      Dataset<Row> tiers = stages.run("stability", "tier stability against the snapshot of "
+              + decision.previousSnapshotDate().map(LocalDate::toString).orElse("(none)"),
+          () -> cached(new TierStability(config.stability(), config.scoring(), ranked)
+              .apply(publish.apply(withComputedTier(segmented)), previous)),
           t -> t.where(col(TIER_CHANGED)).count() + " tiers changed");
       Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS, treatments()).persist(StorageLevel.MEMORY_AND_DISK());
+      String valueColumn = "profit".equals(config.segmentation().rankBy()) ? Columns.PROFIT : Columns.MONETARY;
       stages.run("write", "replace snapshot " + asOf + " in the lake", () -> {
-        if (!reuseModel) {
-          lake.saveModel(fitted.model(), asOf);
+        if (!decided.stored()) {
+          lake.saveModel(decided.model(), asOf);
+          lake.saveDecision(decision.toJson(), asOf);
         }
         lake.replaceSnapshot(Tables.CUSTOMER_FEATURES, publish.apply(features), asOf);
-        lake.replaceSnapshot(Tables.CUSTOMER_TIERS, publish.apply(tiers), asOf);
+        lake.replaceSnapshot(Tables.CUSTOMER_TIERS, tiers, asOf);
         lake.replaceSnapshot(Tables.TIER_SUMMARY, tierSummary, asOf);
-        lake.replaceSnapshot(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, fitted.k(), fitted.silhouette()), asOf);
+        lake.replaceSnapshot(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, decision, valueColumn), asOf);
         lake.replaceSnapshot(Tables.TIER_MIGRATION, TierStability.migration(tiers), asOf);
         lake.replaceSnapshot(Tables.REJECTED_TRANSACTIONS, publish.apply(input.rejected()), asOf);
         return Tables.ALL.size() - 1;
       }, n -> n + " tables");
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
           input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
-          features.count(), config.primaryMethod(), fitted.k(), fitted.silhouette(), fitted.silhouetteByK(),
-          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds());
+          features.count(), config.primaryMethod(), decision.k(), decision.silhouette(), decision.silhouetteByK(),
+          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
+          decision.decision() + ": " + decision.reason(), decision.modelDate(), decision.drift(),
+          decision.previousSnapshotDate().orElse(null));
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.
@@ -156,25 +196,84 @@ public final class TieringJob {
     return new Input(tables, validated);
   }
 
-  private ValueSegmentation.Fitted fitOrReuse(ValueSegmentation segmentation, Lake lake, Dataset<Row> graded,
-      boolean reuseModel) {
-    if (reuseModel) {
-      Optional<PipelineModel> saved = lake.loadLatestModel(asOf);
-      if (saved.isPresent()) {
-        return new ValueSegmentation.Fitted(saved.get(), ValueSegmentation.clusterCount(saved.get()), Double.NaN, Map.of());
+  /**
+   * What segments tonight's customers fall in, decided once per date and stored with it:
+   * <ol>
+   *   <li>this date already decided (a rerun): exactly that decision again, whatever ran since;
+   *   <li>an earlier date decided: its model, unless tonight's customers drifted from it past
+   *       refit.max-drift or it is older than refit.max-age-days; then a refit with its k, whose
+   *       centroids are matched to its segments so names carry over;
+   *   <li>only later dates decided (a backfill): a fit with the k and segments of the next later
+   *       decision, which stays as it is;
+   *   <li>nothing decided: a fit choosing k, named from the segments' profiles.
+   * </ol>
+   * {@code refit} skips step 1 and refits in step 2; {@code reuseModel} takes the newest earlier
+   * decision's model without measuring.
+   */
+  private Decided fitOrReuse(ValueSegmentation segmentation, Lake lake, Dataset<Row> graded, boolean reuseModel,
+      boolean refit) {
+    if (!refit) {
+      Optional<String> own = lake.decision(asOf);
+      if (own.isPresent()) {
+        return new Decided(lake.loadModel(asOf), SegmentationDecision.fromJson(own.get(), lake.modelPath(asOf)), true);
       }
-      throw new io.valuetier.TieringException("--reuse-model: no saved segmentation model on or before " + asOf
-          + " under " + lake.modelPath(asOf).replaceAll("/[^/]*$", ""));
     }
+    Optional<LocalDate> previous = lake.previousSnapshotDate(Tables.CUSTOMER_TIERS, asOf);
+    List<LocalDate> dates = lake.decisionDates();
+    Optional<LocalDate> earlier = dates.stream().filter(d -> d.isBefore(asOf)).reduce((a, b) -> b);
+    if (reuseModel && earlier.isEmpty()) {
+      throw new TieringException("--reuse-model: no segmentation model stored before " + asOf + " under "
+          + lake.modelPath(asOf).replaceAll("/[^/]*$", ""));
+    }
+    if (earlier.isPresent()) {
+      LocalDate date = earlier.get();
+      SegmentationDecision before = SegmentationDecision.fromJson(lake.decision(date).orElseThrow(), lake.modelPath(date));
+      PipelineModel model = lake.loadModel(date);
+      double drift = ValueSegmentation.drift(model, graded);
+      long age = ChronoUnit.DAYS.between(before.modelDate(), asOf);
+      TieringConfig.Refit limits = config.segmentation().refit();
+      String measured = String.format(Locale.ROOT, "drift %.4f (max %s), model age %d days (max %d)", drift,
+          limits.maxDrift(), age, limits.maxAgeDays());
+      if (reuseModel) {
+        return new Decided(model, before.reusedOn(asOf, "--reuse-model; " + measured, drift, previous), false);
+      }
+      String why = refit ? "--refit" : drift > limits.maxDrift() ? "drift above max" : age > limits.maxAgeDays()
+          ? "model older than max-age-days" : null;
+      if (why == null) {
+        return new Decided(model, before.reusedOn(asOf, measured, drift, previous), false);
+      }
+      return refitted(segmentation, graded, model, before, date, SegmentationDecision.REFITTED, why + "; " + measured,
+          drift, previous);
+    }
+    Optional<LocalDate> later = dates.stream().filter(d -> d.isAfter(asOf)).findFirst();
+    if (later.isPresent()) {
+      LocalDate date = later.get();
+      SegmentationDecision after = SegmentationDecision.fromJson(lake.decision(date).orElseThrow(), lake.modelPath(date));
+      return refitted(segmentation, graded, lake.loadModel(date), after, date, SegmentationDecision.FITTED,
+          "backfill before the decision of " + date + ": its k and segments", null, previous);
+    }
+    ValueSegmentation.Fitted fitted = segmentation.fit(graded);
+    return new Decided(fitted.model(), new SegmentationDecision(asOf, fitted.k(), asOf, SegmentationDecision.FITTED,
+        config.segmentation().k() > 0 ? "first decision, k fixed" : "first decision, k by silhouette", null, previous,
+        fitted.silhouette(), fitted.silhouetteByK(), segmentation.label(fitted.model(), graded)), false);
+  }
+
+  /**
+   * A fresh fit that keeps the reference decision's k (unless k is fixed in the configuration, or
+   * keep-k is off) and carries its segment ids and names over to the matched new centroids.
+   */
+  private Decided refitted(ValueSegmentation segmentation, Dataset<Row> graded, PipelineModel referenceModel,
+      SegmentationDecision reference, LocalDate referenceDate, String decision, String why, Double drift,
+      Optional<LocalDate> previous) {
     TieringConfig.Segmentation c = config.segmentation();
-    if (c.k() == 0 && c.keepK()) {
-      // The model of an earlier night (never this date's own: a rerun must decide as the first run did).
-      Optional<PipelineModel> earlier = lake.loadLatestModel(asOf.minusDays(1));
-      if (earlier.isPresent()) {
-        return new ValueSegmentation(c.withK(ValueSegmentation.clusterCount(earlier.get()))).fit(graded);
-      }
-    }
-    return segmentation.fit(graded);
+    ValueSegmentation.Fitted fitted = c.k() == 0 && c.keepK()
+        ? new ValueSegmentation(c.withK(reference.k())).fit(graded)
+        : segmentation.fit(graded);
+    List<SegmentationDecision.Label> labels = fitted.k() == reference.k()
+        ? ValueSegmentation.carryOver(referenceModel, reference.labels(), fitted.model(), referenceDate)
+        : segmentation.label(fitted.model(), graded);
+    return new Decided(fitted.model(), new SegmentationDecision(asOf, fitted.k(), asOf, decision, why, drift, previous,
+        fitted.silhouette(), fitted.silhouetteByK(), labels), false);
   }
 
   /** Masked contact data and non-personal attributes of the customers table, when there is one. */

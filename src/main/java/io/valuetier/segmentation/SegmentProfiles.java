@@ -13,19 +13,41 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.valuetier.schema.Lookup;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
-/** The {@code segment_profiles} table (§6): size and centroid in original units of each segment. */
+/**
+ * The {@code segment_profiles} table (§6): size and centroid in original units of each segment,
+ * and the profile → name table: each mean relative to the population's ({@code <feature>_ratio})
+ * and what named the segment ({@code named_by}: a naming rule, the value rank, or the earlier
+ * model its name was carried from).
+ */
 public final class SegmentProfiles {
   public static final String CUSTOMERS = "customers";
   public static final String K = "k";
   public static final String SILHOUETTE = "silhouette";
+  public static final String NAMED_BY = "named_by";
+  public static final String VALUE_RATIO = "value_ratio";
+  public static final String RECENCY_RATIO = "recency_ratio";
+  public static final String FREQUENCY_RATIO = "frequency_ratio";
+  public static final String TENURE_RATIO = "tenure_ratio";
+  private static final String POPULATION = "population_";
 
   private SegmentProfiles() {}
 
-  public static Dataset<Row> of(Dataset<Row> segmented, int k, double silhouette) {
+  /** {@code valueColumn}: what ranks segments (monetary or profit), the numerator of value_ratio. */
+  public static Dataset<Row> of(Dataset<Row> segmented, SegmentationDecision decision, String valueColumn) {
+    Map<Integer, String> namedBy = new LinkedHashMap<>();
+    decision.labels().forEach(l -> namedBy.put(l.segmentId(), l.namedBy()));
+    Dataset<Row> population = segmented.agg(
+        avg(col(valueColumn).cast(DataTypes.DoubleType)).as(POPULATION + VALUE_RATIO),
+        avg(RECENCY_DAYS).as(POPULATION + RECENCY_RATIO),
+        avg(FREQUENCY).as(POPULATION + FREQUENCY_RATIO),
+        avg(TENURE_DAYS).as(POPULATION + TENURE_RATIO));
     return segmented.groupBy(col(SEGMENT_ID), col(SEGMENT))
         .agg(
             count(lit(1)).as(CUSTOMERS),
@@ -34,9 +56,18 @@ public final class SegmentProfiles {
             avg(col(MONETARY).cast(DataTypes.DoubleType)).as("mean_" + MONETARY),
             avg(col(PROFIT).cast(DataTypes.DoubleType)).as("mean_" + PROFIT),
             avg(MARGIN).as("mean_" + MARGIN),
-            avg(TENURE_DAYS).as("mean_" + TENURE_DAYS))
-        .withColumn(K, lit(k))
-        .withColumn(SILHOUETTE, lit(silhouette))
+            avg(TENURE_DAYS).as("mean_" + TENURE_DAYS),
+            avg(col(valueColumn).cast(DataTypes.DoubleType)).as("value_mean"))
+        .crossJoin(population) // one row
+        .withColumn(VALUE_RATIO, col("value_mean").divide(col(POPULATION + VALUE_RATIO)))
+        .withColumn(RECENCY_RATIO, col("mean_" + RECENCY_DAYS).divide(col(POPULATION + RECENCY_RATIO)))
+        .withColumn(FREQUENCY_RATIO, col("mean_" + FREQUENCY).divide(col(POPULATION + FREQUENCY_RATIO)))
+        .withColumn(TENURE_RATIO, col("mean_" + TENURE_DAYS).divide(col(POPULATION + TENURE_RATIO)))
+        .withColumn(NAMED_BY, Lookup.of(namedBy, col(SEGMENT_ID), lit(null).cast(DataTypes.StringType)))
+        .drop("value_mean", POPULATION + VALUE_RATIO, POPULATION + RECENCY_RATIO, POPULATION + FREQUENCY_RATIO,
+            POPULATION + TENURE_RATIO)
+        .withColumn(K, lit(decision.k()))
+        .withColumn(SILHOUETTE, lit(decision.silhouette()))
         .orderBy(SEGMENT_ID);
   }
 }

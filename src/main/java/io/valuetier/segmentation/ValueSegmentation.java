@@ -13,13 +13,15 @@ import static io.valuetier.schema.Columns.TENURE_DAYS;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.schema.Lookup;
+import io.valuetier.segmentation.SegmentationDecision.Label;
+import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,10 @@ import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -41,7 +47,9 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * k-means value segments (§6): an MLlib pipeline of log features, standardization and k-means,
  * with k fixed or chosen by silhouette on a sample; clusters are ranked by mean value and named
- * from the configured list, so segment 1 is always the most valuable whatever id k-means gave it.
+ * from their profiles ({@link SegmentNaming}), so segment 1 is always the most valuable whatever
+ * id k-means gave it. Also measures how far tonight's customers drifted from a model, and carries
+ * an earlier model's segments over to a refitted one.
  */
 public final class ValueSegmentation {
   /** Feature names usable in {@code tiering.segmentation.features}, with their column and SQL. */
@@ -119,46 +127,137 @@ public final class ValueSegmentation {
     return drawn.coalesce(Math.max(1, cores)).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** Adds {@code segment_id} (1 = most valuable) and {@code segment} (its configured name). */
+  /** Adds {@code segment_id} (1 = most valuable) and {@code segment}, named from tonight's profiles. */
   public Dataset<Row> assign(PipelineModel model, Dataset<Row> features) {
-    Dataset<Row> predicted = model.transform(features);
-    int k = clusterCount(model);
-    List<String> names = config.namesFor(k);
-    Map<Integer, Integer> rankOfCluster = rankClusters(predicted, k);
+    return assign(model, label(model, features), features);
+  }
+
+  /** Adds {@code segment_id} and {@code segment} of each customer's cluster as {@code labels} give them. */
+  public Dataset<Row> assign(PipelineModel model, List<Label> labels, Dataset<Row> features) {
+    Map<Integer, Integer> idOfCluster = new LinkedHashMap<>();
     Map<Integer, String> nameOfCluster = new LinkedHashMap<>();
-    rankOfCluster.forEach((cluster, rank) -> nameOfCluster.put(cluster, names.get(rank - 1)));
+    for (Label l : labels) {
+      idOfCluster.put(l.cluster(), l.segmentId());
+      nameOfCluster.put(l.cluster(), l.segment());
+    }
     Column cluster = col(CLUSTER);
-    Dataset<Row> named = predicted
-        .withColumn(SEGMENT_ID, Lookup.of(rankOfCluster, cluster, lit(null)))
+    Dataset<Row> named = model.transform(features)
+        .withColumn(SEGMENT_ID, Lookup.of(idOfCluster, cluster, lit(null)))
         .withColumn(SEGMENT, Lookup.of(nameOfCluster, cluster, lit(null)));
     return named.drop(CLUSTER, RAW, SCALED).drop(FEATURES.keySet().stream().map(ValueSegmentation::featureColumn).toArray(String[]::new));
   }
 
-  public static int clusterCount(PipelineModel model) {
-    PipelineStage[] stages = model.stages();
-    return ((KMeansModel) stages[stages.length - 1]).clusterCenters().length;
+  /** Segment ids and names for the clusters of a freshly fitted model, from its segments' profiles. */
+  public List<Label> label(PipelineModel model, Dataset<Row> features) {
+    return new SegmentNaming(config).name(profiles(model, features));
   }
 
-  /** Rank 1..k of each cluster id by mean value (monetary or profit), ties by cluster id. */
-  private Map<Integer, Integer> rankClusters(Dataset<Row> predicted, int k) {
+  public static int clusterCount(PipelineModel model) {
+    return kMeans(model).clusterCenters().length;
+  }
+
+  /**
+   * Size and mean value, recency, frequency and tenure of the customers each cluster of
+   * {@code model} takes: k rows to the driver. A cluster that takes nobody gets a profile of zeros
+   * (it still needs a distinct name).
+   */
+  public List<SegmentNaming.Profile> profiles(PipelineModel model, Dataset<Row> features) {
     String valueColumn = "profit".equals(config.rankBy()) ? PROFIT : MONETARY;
-    List<Row> means = predicted.groupBy(CLUSTER)
-        .agg(coalesce(avg(col(valueColumn).cast(DataTypes.DoubleType)), lit(0.0)))
+    List<Row> rows = model.transform(features).groupBy(CLUSTER)
+        .agg(count(lit(1)), coalesce(avg(col(valueColumn).cast(DataTypes.DoubleType)), lit(0.0)),
+            coalesce(avg(col(RECENCY_DAYS).cast(DataTypes.DoubleType)), lit(0.0)),
+            coalesce(avg(col(FREQUENCY).cast(DataTypes.DoubleType)), lit(0.0)),
+            coalesce(avg(col(TENURE_DAYS).cast(DataTypes.DoubleType)), lit(0.0)))
         .collectAsList();
-    List<double[]> clusters = new ArrayList<>();
+    Map<Integer, SegmentNaming.Profile> byCluster = new java.util.TreeMap<>();
+    for (Row r : rows) {
+      byCluster.put(r.getInt(0), new SegmentNaming.Profile(r.getInt(0), r.getLong(1), r.getDouble(2), r.getDouble(3),
+          r.getDouble(4), r.getDouble(5)));
+    }
+    for (int id = 0; id < clusterCount(model); id++) {
+      byCluster.putIfAbsent(id, new SegmentNaming.Profile(id, 0, 0, 0, 0, 0));
+    }
+    return new ArrayList<>(byCluster.values());
+  }
+
+  /**
+   * How far tonight's customers have moved from what {@code model} learnt: for each cluster, the
+   * distance (in the model's standardized units) between its centroid and the mean of the
+   * customers it takes tonight, averaged weighted by those customers. k rows to the driver.
+   */
+  public static double drift(PipelineModel model, Dataset<Row> features) {
+    Vector[] centers = kMeans(model).clusterCenters();
+    List<Row> means = model.transform(features).groupBy(CLUSTER)
+        .agg(count(lit(1)), Summarizer.mean(col(SCALED)))
+        .collectAsList();
+    double weighted = 0;
+    long n = 0;
     for (Row r : means) {
-      clusters.add(new double[] {r.getInt(0), r.getDouble(1)});
+      long size = r.getLong(1);
+      weighted += size * Math.sqrt(Vectors.sqdist(centers[r.getInt(0)], (Vector) r.get(2)));
+      n += size;
     }
-    clusters.sort(Comparator.<double[]>comparingDouble(c -> -c[1]).thenComparingDouble(c -> c[0]));
-    Map<Integer, Integer> rank = new LinkedHashMap<>();
-    for (double[] c : clusters) {
-      rank.put((int) c[0], rank.size() + 1);
+    return n == 0 ? 0.0 : weighted / n;
+  }
+
+  /**
+   * Labels for a refitted model that carry the reference model's segments over: each new centroid
+   * takes the label of the old centroid it is matched to, the matching of least total distance
+   * (compared in the new model's standardized units, the old centroids mapped there through the
+   * original feature units). k is at most 8, so all k! matchings are tried.
+   */
+  public static List<Label> carryOver(PipelineModel reference, List<Label> referenceLabels, PipelineModel refitted,
+      LocalDate referenceDate) {
+    Vector[] fresh = kMeans(refitted).clusterCenters();
+    Vector[] old = inUnitsOf(reference, refitted);
+    int k = fresh.length;
+    double[][] cost = new double[k][k];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        cost[i][j] = Math.sqrt(Vectors.sqdist(fresh[i], old[j]));
+      }
     }
-    // A cluster k-means left empty still needs a rank so every name stays in use consistently.
-    for (int id = 0; id < k; id++) {
-      rank.putIfAbsent(id, rank.size() + 1);
+    int[] match = Assignment.minimumCost(cost);
+    Map<Integer, Label> byCluster = new LinkedHashMap<>();
+    referenceLabels.forEach(l -> byCluster.put(l.cluster(), l));
+    List<Label> labels = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      Label was = byCluster.get(match[i]);
+      labels.add(new Label(i, was.segmentId(), was.segment(), String.format(
+          "carried from the model of %s (centroid moved %.3f): %s", referenceDate, cost[i][match[i]], was.namedBy())));
     }
-    return rank;
+    return labels;
+  }
+
+  /** The centroids of {@code from} in the standardized units of {@code to}. */
+  private static Vector[] inUnitsOf(PipelineModel from, PipelineModel to) {
+    StandardScalerModel a = scaler(from);
+    StandardScalerModel b = scaler(to);
+    Vector[] centers = kMeans(from).clusterCenters();
+    Vector[] mapped = new Vector[centers.length];
+    for (int c = 0; c < centers.length; c++) {
+      double[] x = centers[c].toArray();
+      for (int f = 0; f < x.length; f++) {
+        double raw = x[f] * a.std().apply(f) + a.mean().apply(f);
+        x[f] = b.std().apply(f) == 0 ? 0 : (raw - b.mean().apply(f)) / b.std().apply(f);
+      }
+      mapped[c] = Vectors.dense(x);
+    }
+    return mapped;
+  }
+
+  private static KMeansModel kMeans(PipelineModel model) {
+    PipelineStage[] stages = model.stages();
+    return (KMeansModel) stages[stages.length - 1];
+  }
+
+  private static StandardScalerModel scaler(PipelineModel model) {
+    for (PipelineStage stage : model.stages()) {
+      if (stage instanceof StandardScalerModel s) {
+        return s;
+      }
+    }
+    throw new IllegalStateException("segmentation model without a StandardScaler stage");
   }
 
   private Pipeline pipeline(int k) {

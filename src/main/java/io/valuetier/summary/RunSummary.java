@@ -33,7 +33,11 @@ public record RunSummary(
     Map<String, Double> lifetimeParameters,
     Map<String, Double> lifetimeLogLikelihood,
     Map<String, String> lifetimeStatus,
-    Map<String, Double> stageSeconds) {
+    Map<String, Double> stageSeconds,
+    String segmentationDecision,
+    java.time.LocalDate segmentationModelDate,
+    Double drift,
+    java.time.LocalDate previousSnapshotDate) {
 
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -55,12 +59,21 @@ public record RunSummary(
       .add("lifetime_parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_log_likelihood", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_status", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
+      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
+      // What the segmentation decided (fitted / reused / refitted, and why), the date of the model
+      // it used, the drift measured against the earlier model (null when none), and the previous
+      // snapshot tier stability compared with (null on a first run).
+      .add("segmentation_decision", DataTypes.StringType, true)
+      .add("segmentation_model_date", DataTypes.DateType, true)
+      .add("drift", DataTypes.DoubleType, true)
+      .add("previous_snapshot_date", DataTypes.DateType, true);
 
   public Dataset<Row> toFrame(SparkSession spark) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
         rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
-        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds);
+        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds, segmentationDecision,
+        segmentationModelDate == null ? null : java.sql.Date.valueOf(segmentationModelDate), drift,
+        previousSnapshotDate == null ? null : java.sql.Date.valueOf(previousSnapshotDate));
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

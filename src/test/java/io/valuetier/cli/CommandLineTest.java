@@ -20,6 +20,14 @@ class CommandLineTest {
   }
 
   @Test
+  void refitIsAFlagOfRun() {
+    CommandLine.Options o = CommandLine.parse("run", "--as-of", "2026-11-21", "--input", "in", "--warehouse", "wh",
+        "--refit").options().orElseThrow();
+    assertTrue(o.refit);
+    assertTrue(!o.reuseModel);
+  }
+
+  @Test
   void generateHasDefaults() {
     CommandLine.Options o = CommandLine.parse("generate", "--customers", "500", "--output", "out").options().orElseThrow();
     assertEquals(500, o.customers);

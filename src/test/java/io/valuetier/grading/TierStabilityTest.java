@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 /** §8 on a hand-made pair of snapshots; defaults: 30 % monetary change, 90 days idle, 5 points past a boundary. */
 class TierStabilityTest {
   private static final TieringConfig DEFAULTS = TieringConfig.load(Optional.empty());
+  /** The segment tiers of the fixture, best first (the default names for k = 5). */
+  private static final java.util.List<String> RANKED = java.util.List.of("Top", "Important", "Ordinary", "Small", "Dormant");
   private static final StructType CURRENT = new StructType()
       .add(Columns.CUSTOMER_ID, DataTypes.StringType)
       .add(Columns.COMPUTED_TIER, DataTypes.StringType)
@@ -50,17 +52,20 @@ class TierStabilityTest {
       now("scoreUpSmall", "Key", 110, 5, 78, "Key"),      // only 3 past
       now("scoreDown", "Regular", 100, 5, 68, "Regular"), // 7 below the Key bound 75 it fell through
       now("fromZero", "Small", 50, 5, 40, "Potential"),   // no revenue before: any revenue is a change
-      now("new", "Ordinary", 300, 5, 65, "Regular")};
+      now("new", "Ordinary", 300, 5, 65, "Regular"),
+      now("idleUp", "Important", 450, 120, 50, "Potential"),   // idle 120 days, grade rose Small -> Important
+      now("idleSide", "Important", 450, 120, 50, "Potential")}; // idle, grade moved to an unranked name
 
   private static final Object[][] LAST_SNAPSHOT = {
       before("same", "Top", 1000, 95), before("spend", "Top", 1000, 92), before("small", "Top", 1000, 82),
       before("idle", "Important", 500, 70), before("scoreUp", "Regular", 100, 70),
       before("scoreUpSmall", "Regular", 100, 70), before("scoreDown", "Key", 100, 80),
-      before("fromZero", "Dormant", 0, 30), before("gone", "Top", 900, 91)};
+      before("fromZero", "Dormant", 0, 30), before("gone", "Top", 900, 91),
+      before("idleUp", "Small", 500, 50), before("idleSide", "Lapsing", 500, 50)};
 
   private static Map<String, Row> apply(Optional<Dataset<Row>> previous) {
     Map<String, Row> byId = new HashMap<>();
-    new TierStability(DEFAULTS.stability(), DEFAULTS.scoring()).apply(frame(CURRENT, TONIGHT), previous)
+    new TierStability(DEFAULTS.stability(), DEFAULTS.scoring(), RANKED).apply(frame(CURRENT, TONIGHT), previous)
         .collectAsList().forEach(r -> byId.put(r.getAs(Columns.CUSTOMER_ID), r));
     assertEquals(TONIGHT.length, byId.size(), "one row per current customer");
     return byId;
@@ -79,7 +84,11 @@ class TierStabilityTest {
         {"scoreUpSmall", "Regular", "Regular", false, TierStability.HELD},
         {"scoreDown", "Regular", "Key", true, TierStability.SCORE_PAST_BOUNDARY},
         {"fromZero", "Small", "Dormant", true, TierStability.MONETARY_CHANGE},
-        {"new", "Ordinary", null, false, TierStability.NEW_CUSTOMER}};
+        {"new", "Ordinary", null, false, TierStability.NEW_CUSTOMER},
+        // Inactivity moves only down the ranked tiers: -10 % monetary and the same score fire no
+        // other trigger, so both keep their tier.
+        {"idleUp", "Small", "Small", false, TierStability.HELD},
+        {"idleSide", "Lapsing", "Lapsing", false, TierStability.HELD}};
     for (Object[] e : expected) {
       Row row = r.get((String) e[0]);
       assertEquals(e[1], row.getAs(Columns.TIER), "tier of " + e[0]);
@@ -87,6 +96,22 @@ class TierStabilityTest {
       assertEquals(e[3], row.getAs(Columns.TIER_CHANGED), "changed? " + e[0]);
       assertEquals(e[4], row.getAs(Columns.CHANGE_REASON), "reason of " + e[0]);
     }
+  }
+
+  @Test
+  void everyMethodHasATierOrderBestFirst() {
+    java.util.List<String> seg = java.util.List.of("Top", "New", "Dormant");
+    assertEquals(seg, TierStability.rankedTiers("segment", DEFAULTS, seg));
+    assertEquals(java.util.List.of("A", "B", "C"), TierStability.rankedTiers("abc", DEFAULTS, seg));
+    // Default grades: Strategic >= 90, Key >= 75, Regular >= 60, otherwise Potential.
+    assertEquals(java.util.List.of("Strategic", "Key", "Regular", "Potential"),
+        TierStability.rankedTiers("value_grade", DEFAULTS, seg));
+    assertEquals(java.util.List.of("S", "A", "B", "C"), TierStability.rankedTiers("value_potential", DEFAULTS, seg));
+    assertEquals(java.util.List.of("Growth", "Maturity", "Acquisition", "Decline", "Lost"),
+        TierStability.rankedTiers("lifecycle", DEFAULTS, seg));
+    assertEquals(8, TierStability.rankedTiers("rfm", DEFAULTS, seg).size());
+    assertEquals("Important value", TierStability.rankedTiers("rfm", DEFAULTS, seg).get(0));
+    assertEquals("General win-back", TierStability.rankedTiers("rfm", DEFAULTS, seg).get(7));
   }
 
   @Test
@@ -100,7 +125,7 @@ class TierStabilityTest {
 
   @Test
   void migrationCountsPreviousToCurrentTier() {
-    Dataset<Row> tiers = new TierStability(DEFAULTS.stability(), DEFAULTS.scoring())
+    Dataset<Row> tiers = new TierStability(DEFAULTS.stability(), DEFAULTS.scoring(), RANKED)
         .apply(frame(CURRENT, TONIGHT), Optional.of(frame(PREVIOUS, LAST_SNAPSHOT)));
     Map<String, Long> counts = new HashMap<>();
     TierStability.migration(tiers).collectAsList()
@@ -114,6 +139,8 @@ class TierStabilityTest {
     expected.put("Key>Regular", 1L);        // scoreDown
     expected.put("Dormant>Small", 1L);      // fromZero
     expected.put("(none)>Ordinary", 1L);    // new
+    expected.put("Small>Small", 1L);        // idleUp (held)
+    expected.put("Lapsing>Lapsing", 1L);    // idleSide (held)
     assertEquals(expected, counts);
   }
 }

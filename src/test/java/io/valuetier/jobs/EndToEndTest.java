@@ -128,9 +128,9 @@ class EndToEndTest {
     assertEquals(0, tiers2.where(col(Columns.CHANGE_REASON).equalTo("held")
         .and(col(Columns.TIER).notEqual(col(Columns.PREVIOUS_TIER)))).count(), "held tiers keep the previous tier");
 
-    // Fitting again on D2 (no --reuse-model) keeps the k of the earlier night's model rather than
-    // choosing anew, so segment names keep their meaning; only that k is scored.
-    TieringJob.Result refit = new TieringJob(spark, config, D2).run(input, warehouse, false);
+    // --refit on D2 fits again but keeps the k of the earlier night's model rather than choosing
+    // anew, so segment names keep their meaning; only that k is scored.
+    TieringJob.Result refit = new TieringJob(spark, config, D2).run(input, warehouse, false, true);
     assertEquals(first.summary().k(), refit.summary().k());
     assertEquals(java.util.Set.of(first.summary().k()), refit.summary().silhouetteByK().keySet());
   }

@@ -50,7 +50,8 @@ class ValueSegmentationTest {
     TieringConfig.Segmentation d = TieringConfig.load(Optional.empty()).segmentation();
     // The fixture has the §4 features only (no predicted value).
     return new TieringConfig.Segmentation(k, d.keepK(), kMin, kMax, seed, d.maxIterations(), d.selectionSampleSize(),
-        d.fitSampleSize(), d.rankBy(), List.of("recency", "frequency", "monetary", "margin", "tenure"), d.names());
+        d.fitSampleSize(), d.rankBy(), List.of("recency", "frequency", "monetary", "margin", "tenure"), d.names(),
+        d.naming(), d.refit());
   }
 
   private static Map<String, String> segments(TieringConfig.Segmentation config, Dataset<Row> features) {
