@@ -144,7 +144,7 @@ public final class TieringJob {
     Sessions.sizeShufflePartitions(spark, config, tables.transactionBytes());
     ValidatedTransactions validated = stages.run("validate", "validate and quarantine transactions", () -> {
       Dataset<Row> raw = tables.transactions();
-      Dataset<Row> flagged = TransactionValidation.flag(raw, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> flagged = TransactionValidation.flag(raw, asOf, TransactionValidation.Rules.of(config.input())).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count());
       } catch (Exception e) { // Spark throws its checked SparkException undeclared
