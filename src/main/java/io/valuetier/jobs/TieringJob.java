@@ -127,7 +127,8 @@ public final class TieringJob {
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
           input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
           features.count(), config.primaryMethod(), fitted.k(), fitted.silhouette(), fitted.silhouetteByK(),
-          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds());
+          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
+          input.schemaDrift());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.
@@ -146,7 +147,8 @@ public final class TieringJob {
       Dataset<Row> raw = tables.transactions();
       Dataset<Row> flagged = TransactionValidation.flag(raw, asOf, TransactionValidation.Rules.of(config.input())).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count());
+        return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count())
+            .withSchemaDrift(tables.schemaDrift());
       } catch (Exception e) { // Spark throws its checked SparkException undeclared
         throw InputTables.unreadable(InputTables.TRANSACTIONS, e);
       }

@@ -33,7 +33,8 @@ public record RunSummary(
     Map<String, Double> lifetimeParameters,
     Map<String, Double> lifetimeLogLikelihood,
     Map<String, String> lifetimeStatus,
-    Map<String, Double> stageSeconds) {
+    Map<String, Double> stageSeconds,
+    Map<String, String> inputSchemaDrift) {
 
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -55,12 +56,16 @@ public record RunSummary(
       .add("lifetime_parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_log_likelihood", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_status", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
+      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
+      // Input files read with a reconciled schema (tiering.input.schema-drift): "transactions/part-0.parquet"
+      // → "missing cost" (those columns are null in that file's rows). Empty when all files agree.
+      .add("input_schema_drift", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false);
 
   public Dataset<Row> toFrame(SparkSession spark) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
         rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
-        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds);
+        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds,
+        inputSchemaDrift);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }
