@@ -10,6 +10,7 @@ import static io.valuetier.schema.Columns.ORDER_ID;
 import static io.valuetier.schema.Columns.ORDER_TS;
 import static io.valuetier.schema.Columns.QUANTITY;
 import static io.valuetier.schema.Columns.REASON;
+import static org.apache.spark.sql.functions.btrim;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.convert_timezone;
 import static org.apache.spark.sql.functions.row_number;
@@ -21,7 +22,6 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.TieringException;
@@ -359,7 +359,7 @@ public final class TransactionValidation {
    * an id made only of characters nobody can see identifies no one. Inner characters are kept.
    */
   static Column cleanId(Column id) {
-    Column text = trim(id.cast(DataTypes.StringType), BLANKS);
+    Column text = btrim(id.cast(DataTypes.StringType), lit(BLANKS));
     return when(text.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(text);
   }
 
