@@ -60,6 +60,7 @@ public final class Main {
         ValidatedTransactions v = new TieringJob(spark, config, options.asOf).validate(options.input);
         System.out.printf("valid: %d rows read, %d accepted, %d rejected %s%n", v.rowsRead(), v.rowsAccepted(),
             v.rowsRejected(), v.rejectedByReason());
+        v.schemaDrift().forEach((file, drift) -> System.out.printf("schema drift: %s: %s (read as null)%n", file, drift));
       }
       case RUN -> {
         TieringJob.Result result = new TieringJob(spark, config, options.asOf)

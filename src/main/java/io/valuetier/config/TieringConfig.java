@@ -45,9 +45,22 @@ public record TieringConfig(
     int shufflePartitions,
     String hash) {
 
-  /** Where the input tables are and how their columns are named. */
+  /**
+   * Where the input tables are and how their columns are named; which columns make a line unique
+   * (empty: all of them), what to do when the files of a table differ in schema, and the business
+   * time zone that dates the orders (key {@code tiering.time-zone}).
+   */
   public record Input(
-      String transactions, String customers, String invoices, Map<String, String> columns) {}
+      String transactions, String customers, String invoices, Map<String, String> columns,
+      List<String> uniqueColumns, String schemaDrift, java.time.ZoneId timeZone) {
+    /** The user's name of a product column: its mapped name, or the product name itself. */
+    public String sourceName(String productColumn) {
+      return columns.getOrDefault(productColumn, productColumn);
+    }
+  }
+
+  /** Values of {@code tiering.input.schema-drift}. */
+  public static final List<String> SCHEMA_DRIFT = List.of("fail-required", "fail", "reconcile");
 
   /** Data-quality limits (§3). */
   public record Quality(double maxRejectedShare) {}
@@ -205,10 +218,86 @@ public record TieringConfig(
 
   private static TieringConfig load(Config overrides) {
     try {
-      return from(overrides.withFallback(ConfigFactory.parseResources("defaults.conf")).resolve().getConfig("tiering"));
+      Config defaults = ConfigFactory.parseResources("defaults.conf");
+      checkKnownKeys(overrides, defaults);
+      return from(overrides.withFallback(defaults).resolve().getConfig("tiering"));
     } catch (ConfigException e) {
       throw new TieringException("configuration error: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Objects whose keys are the user's to choose (column names, catalog properties, grade and
+   * segment names, indicator names); any key under them is valid. Lists (such as the indicators)
+   * are single values and never looked into. An object that is empty in defaults.conf is open too.
+   */
+  static final List<String> OPEN_OBJECTS = List.of("tiering.input.columns", "tiering.lake.properties",
+      "tiering.treatments", "tiering.segmentation.names", "tiering.scoring.weights");
+
+  /**
+   * Stops on a key under {@code tiering} that defaults.conf does not have (a misspelling would
+   * otherwise run silently with the default): names the key, where it was set and the closest
+   * known key. The known keys are those of defaults.conf, so a new setting needs no list here.
+   */
+  static void checkKnownKeys(Config overrides, Config defaults) {
+    if (!overrides.hasPath("tiering")) {
+      return;
+    }
+    java.util.Set<String> known = new java.util.TreeSet<>();
+    List<String> open = new ArrayList<>(OPEN_OBJECTS);
+    collectKeys(defaults.root().withOnlyKey("tiering"), List.of(), known, open);
+    for (Map.Entry<String, ConfigValue> e : overrides.withOnlyPath("tiering").entrySet()) {
+      String key = e.getKey();
+      boolean isOpen = open.stream().anyMatch(o -> key.startsWith(o + "."));
+      if (known.contains(key) || isOpen) {
+        continue;
+      }
+      com.typesafe.config.ConfigOrigin origin = e.getValue().origin();
+      String where = origin.filename() != null ? origin.filename() + ", line " + origin.lineNumber()
+          : origin.description();
+      String closest = known.stream().min(Comparator.comparingInt((String k) -> editDistance(key, k))
+          .thenComparing(Comparator.naturalOrder())).orElse("");
+      throw new TieringException(String.format("configuration error: unknown key %s (%s); did you mean %s?",
+          key, where, closest));
+    }
+  }
+
+  /** Every leaf path of the defaults, and the objects that are open (empty ones included). */
+  private static void collectKeys(com.typesafe.config.ConfigObject object, List<String> parent,
+      java.util.Set<String> known, List<String> open) {
+    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+      List<String> keys = new ArrayList<>(parent);
+      keys.add(e.getKey());
+      String path = com.typesafe.config.ConfigUtil.joinPath(keys);
+      if (e.getValue() instanceof com.typesafe.config.ConfigObject child) {
+        if (child.isEmpty()) {
+          open.add(path);
+        }
+        collectKeys(child, keys, known, open);
+      } else {
+        known.add(path);
+      }
+    }
+  }
+
+  /** Levenshtein distance: how many one-character edits turn a into b. */
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** Builds and validates the typed configuration from the {@code tiering} block. */
@@ -221,7 +310,10 @@ public record TieringConfig(
                 c.getString("input.transactions"),
                 c.getString("input.customers"),
                 c.getString("input.invoices"),
-                stringMap(c.getConfig("input.columns"))),
+                stringMap(c.getConfig("input.columns")),
+                c.getStringList("input.unique-columns"),
+                c.getString("input.schema-drift"),
+                zone(c.getString("time-zone"))),
             new Quality(c.getDouble("quality.max-rejected-share")),
             new Abc(c.getDouble("abc.a-share"), c.getDouble("abc.b-share")),
             seg,
@@ -442,10 +534,21 @@ public record TieringConfig(
         "tiering.primary-method must be one of %s, got %s",
         PRIMARY_METHODS,
         primaryMethod);
+    TieringException.check(SCHEMA_DRIFT.contains(input.schemaDrift()),
+        "tiering.input.schema-drift must be one of %s, got %s", SCHEMA_DRIFT, input.schemaDrift());
     TieringException.check(
         lake.embedded() || "custom".equals(lake.type()),
         "tiering.lake.type must be embedded or custom, got %s",
         lake.type());
+  }
+
+  private static java.time.ZoneId zone(String id) {
+    try {
+      return java.time.ZoneId.of(id);
+    } catch (java.time.DateTimeException e) {
+      throw new TieringException(String.format(
+          "tiering.time-zone must be a time zone id such as UTC or Europe/Berlin, got %s", id), e);
+    }
   }
 
   private static Map<String, String> stringMap(Config c) {

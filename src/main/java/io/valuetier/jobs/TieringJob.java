@@ -167,7 +167,7 @@ public final class TieringJob {
           features.count(), config.primaryMethod(), decision.k(), decision.silhouette(), decision.silhouetteByK(),
           lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
           decision.decision() + ": " + decision.reason(), decision.modelDate(), decision.drift(),
-          decision.previousSnapshotDate().orElse(null));
+          decision.previousSnapshotDate().orElse(null), input.schemaDrift());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.
@@ -184,9 +184,10 @@ public final class TieringJob {
     Sessions.sizeShufflePartitions(spark, config, tables.transactionBytes());
     ValidatedTransactions validated = stages.run("validate", "validate and quarantine transactions", () -> {
       Dataset<Row> raw = tables.transactions();
-      Dataset<Row> flagged = TransactionValidation.flag(raw, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> flagged = TransactionValidation.flag(raw, asOf, TransactionValidation.Rules.of(config.input())).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count());
+        return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count())
+            .withSchemaDrift(tables.schemaDrift());
       } catch (Exception e) { // Spark throws its checked SparkException undeclared
         throw InputTables.unreadable(InputTables.TRANSACTIONS, e);
       }

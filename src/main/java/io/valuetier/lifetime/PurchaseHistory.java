@@ -26,12 +26,14 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Each customer's purchase history as the lifetime-value models see it (§7), over all accepted
  * transactions up to D: purchases on the same day merged into one purchase day, and a day counts as
- * a purchase when its net amount is positive (a day of returns only is not a purchase).
+ * a purchase when its exact net amount is positive, or zero without a negative line (a free
+ * purchase); returns only, or an order cancelled the same day, is no purchase.
  * Output: customer_id, repeat_purchases (x), purchase_span_days (t_x), customer_age_days (T),
  * mean_repeat_spend (mean of the repeat days' amounts; null when x = 0).
  */
 public final class PurchaseHistory {
   private static final String DAY_AMOUNT = "day_amount";
+  private static final String SMALLEST_LINE = "smallest_line";
   private static final String FIRST = "first_day";
   private static final String LAST = "last_day";
   private static final String DAYS = "purchase_days";
@@ -48,8 +50,8 @@ public final class PurchaseHistory {
     Dataset<Row> days = transactions
         .where(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(asOf))))
         .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
-        .agg(sum(col(AMOUNT).cast(DataTypes.DoubleType)).as(DAY_AMOUNT))
-        .where(col(DAY_AMOUNT).gt(0));
+        .agg(sum(col(AMOUNT)).as(DAY_AMOUNT), min(col(AMOUNT)).as(SMALLEST_LINE))
+        .where(isPurchaseDay(col(DAY_AMOUNT), col(SMALLEST_LINE)));
     Dataset<Row> perCustomer = days.groupBy(col(CUSTOMER_ID)).agg(
         min(ORDER_DATE).as(FIRST),
         max(ORDER_DATE).as(LAST),
@@ -62,6 +64,15 @@ public final class PurchaseHistory {
         x.cast(DataTypes.IntegerType).as(REPEAT_PURCHASES),
         datediff(col(LAST), col(FIRST)).as(PURCHASE_SPAN_DAYS),
         datediff(lit(java.sql.Date.valueOf(asOf)), col(FIRST)).as(CUSTOMER_AGE_DAYS),
-        when(x.gt(0), col(TOTAL).minus(col(FIRST_AMOUNT)).divide(x)).as(MEAN_REPEAT_SPEND));
+        when(x.gt(0), col(TOTAL).minus(col(FIRST_AMOUNT)).cast(DataTypes.DoubleType).divide(x)).as(MEAN_REPEAT_SPEND));
+  }
+
+  /**
+   * A day is a purchase day when its net amount, summed exactly in decimals, is positive, or is
+   * exactly zero without any negative line (something bought for free). Zero with a negative line
+   * is an order cancelled the same day; a negative net is returns.
+   */
+  static Column isPurchaseDay(Column net, Column smallestLine) {
+    return net.gt(0).or(net.equalTo(0).and(smallestLine.geq(0)));
   }
 }

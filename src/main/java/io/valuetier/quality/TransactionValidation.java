@@ -10,18 +10,25 @@ import static io.valuetier.schema.Columns.ORDER_ID;
 import static io.valuetier.schema.Columns.ORDER_TS;
 import static io.valuetier.schema.Columns.QUANTITY;
 import static io.valuetier.schema.Columns.REASON;
+import static org.apache.spark.sql.functions.btrim;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.convert_timezone;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.TieringException;
+import io.valuetier.config.TieringConfig;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +38,8 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
@@ -38,6 +47,7 @@ import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -77,46 +87,120 @@ public final class TransactionValidation {
   public static final List<String> TRANSACTION_COLUMNS =
       List.of(ORDER_ID, CUSTOMER_ID, ORDER_TS, AMOUNT, COST, QUANTITY, CATEGORY, CHANNEL);
 
+  /** In rejected_transactions: the whole line as read, every column under the user's name, as JSON. */
+  public static final String SOURCE_ROW = "source_row";
+
   private static final String ORIGINAL = "original_";
+  private static final String CUSTOMER_KEY = "customer_key";
+  private static final String COPY = "copy";
+
+  /**
+   * Characters an id is trimmed of: Unicode White_Space (U+0009-000D, U+0020, U+0085, U+00A0,
+   * U+1680, U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000) and the zero-width characters
+   * U+180E, U+200B-200D, U+2060 and U+FEFF.
+   */
+  private static final String BLANKS = "\t\n\u000B\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004"
+      + "\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000\u180E\u200B\u200C\u200D\u2060\uFEFF";
+
+  /** Date-time text that ends in a zone: Z, an offset (+01:00, -0500) or a zone id (UTC, Europe/Berlin). */
+  private static final String ZONED_TEXT =
+      "\\d{2}:\\d{2}(:\\d{2}([.,]\\d*)?)?\\s*(?i:z|[+-]\\d{2}(:?\\d{2})?|(utc|gmt|ut)([+-]\\S*)?|[a-z_]+/[a-z_/+-]+)$";
 
   private TransactionValidation() {}
 
   /**
-   * Checks that required columns exist with usable types; fails with one line naming table,
-   * column and what was expected. Numeric and date columns may also come as text (parsed per row).
+   * How the user's table is read: the column mapping (product name to the user's name, for error
+   * messages and the quarantined source row), the columns that make a line unique (the user's
+   * names; empty: every column of the line) and the business time zone that dates zoned timestamps.
    */
+  public record Rules(Map<String, String> columns, List<String> uniqueColumns, ZoneId zone) {
+    /** No mapping, exact duplicates over every column, UTC. */
+    public static final Rules DEFAULT = new Rules(Map.of(), List.of(), ZoneOffset.UTC);
+
+    public static Rules of(TieringConfig.Input input) {
+      return new Rules(input.columns(), input.uniqueColumns(), input.timeZone());
+    }
+
+    public Rules withZone(ZoneId other) {
+      return new Rules(columns, uniqueColumns, other);
+    }
+
+    public Rules withUniqueColumns(List<String> other) {
+      return new Rules(columns, other, zone);
+    }
+
+    /** The user's name of a column of the frame as renamed by the mapping. */
+    String sourceName(String frameColumn) {
+      return columns.getOrDefault(frameColumn, frameColumn);
+    }
+
+    /** A column as the user knows it: {@code CustomerID (mapped to customer_id)} or {@code amount}. */
+    String describe(String productColumn) {
+      String source = sourceName(productColumn);
+      return source.equals(productColumn) ? productColumn : source + " (mapped to " + productColumn + ")";
+    }
+  }
+
+  /** Checks the schema with the product's column names (no mapping). */
   public static void checkSchema(StructType schema) {
+    checkSchema(schema, Rules.DEFAULT);
+  }
+
+  /**
+   * Checks that required columns exist with usable types; fails with one line naming table,
+   * the user's column, the product column it maps to and what was expected. Numeric and date
+   * columns may also come as text (parsed per row).
+   */
+  public static void checkSchema(StructType schema, Rules rules) {
     String table = "transactions";
-    requireColumn(schema, table, CUSTOMER_ID, "text or an integer id", TransactionValidation::isId);
-    requireColumn(schema, table, ORDER_ID, "text or an integer id", TransactionValidation::isId);
+    requireColumn(schema, rules, table, CUSTOMER_ID, "text or an integer id", TransactionValidation::isId);
+    requireColumn(schema, rules, table, ORDER_ID, "text or an integer id", TransactionValidation::isId);
     boolean hasTs = field(schema, ORDER_TS).isPresent();
-    requireColumn(schema, table, hasTs ? ORDER_TS : ORDER_DATE + " (or " + ORDER_TS + ")",
-        "a timestamp, a date or date text", TransactionValidation::isDateLike);
-    requireColumn(schema, table, AMOUNT, "a decimal number (decimal, double, integer or numeric text)",
+    if (hasTs) {
+      requireColumn(schema, rules, table, ORDER_TS, "a timestamp, a date or date text", TransactionValidation::isDateLike);
+    } else {
+      Optional<StructField> date = field(schema, ORDER_DATE);
+      TieringException.check(date.isPresent(), "input table %s: missing required column %s (or %s) (expected %s)",
+          table, rules.describe(ORDER_DATE), rules.describe(ORDER_TS), "a timestamp, a date or date text");
+      checkType(table, rules, date.get(), "a timestamp, a date or date text", TransactionValidation::isDateLike);
+    }
+    requireColumn(schema, rules, table, AMOUNT, "a decimal number (decimal, double, integer or numeric text)",
         TransactionValidation::isNumberLike);
-    optionalColumn(schema, table, COST, "a decimal number (decimal, double, integer or numeric text)",
+    optionalColumn(schema, rules, table, COST, "a decimal number (decimal, double, integer or numeric text)",
         TransactionValidation::isNumberLike);
-    optionalColumn(schema, table, QUANTITY, "a number", TransactionValidation::isNumberLike);
-    optionalColumn(schema, table, CATEGORY, "text", t -> t instanceof StringType);
-    optionalColumn(schema, table, CHANNEL, "text", t -> t instanceof StringType);
+    optionalColumn(schema, rules, table, QUANTITY, "a number", TransactionValidation::isNumberLike);
+    optionalColumn(schema, rules, table, CATEGORY, "text", t -> t instanceof StringType);
+    optionalColumn(schema, rules, table, CHANNEL, "text", t -> t instanceof StringType);
+    for (String unique : rules.uniqueColumns()) {
+      TieringException.check(sourceColumn(schema, rules, unique).isPresent(),
+          "tiering.input.unique-columns: input table %s has no column %s (columns: %s)", table, unique,
+          Arrays.stream(schema.fieldNames()).map(rules::sourceName).toList());
+    }
+  }
+
+  /** Validation with the default rules: no mapping, exact duplicates over all columns, UTC. */
+  public static Dataset<Row> flag(Dataset<Row> raw, LocalDate asOf) {
+    return flag(raw, asOf, Rules.DEFAULT);
   }
 
   /**
    * The grading columns of every row plus {@code reason} (null for a valid row) and, on rejected
-   * rows, the original values as text. The rows come out
+   * rows, the original values as text and the whole source row as JSON. The rows come out
    * hash-partitioned by customer, which the feature aggregation downstream reuses without
    * another shuffle.
    */
-  public static Dataset<Row> flag(Dataset<Row> raw, LocalDate asOf) {
-    checkSchema(raw.schema());
+  public static Dataset<Row> flag(Dataset<Row> raw, LocalDate asOf, Rules rules) {
+    checkSchema(raw.schema(), rules);
+    Dataset<Row> lines = withCopyNumber(comparable(raw), rules);
     StructType schema = raw.schema();
     Column amountRaw = col(AMOUNT);
     Column costRaw = field(schema, COST).isPresent() ? col(COST) : lit(null);
     Column tsRaw = field(schema, ORDER_TS).isPresent() ? col(ORDER_TS) : col(ORDER_DATE);
+    DataType tsType = field(schema, ORDER_TS).or(() -> field(schema, ORDER_DATE)).get().dataType();
 
-    Column customerId = trimmedId(col(CUSTOMER_ID));
-    Column orderId = trimmedId(col(ORDER_ID));
-    Column orderTs = tsRaw.try_cast(DataTypes.TimestampType);
+    Column customerId = col(CUSTOMER_KEY);
+    Column orderId = cleanId(col(ORDER_ID));
+    Column orderTs = businessTime(tsRaw, tsType, rules.zone(), raw.sparkSession().conf().get("spark.sql.session.timeZone"));
     Column amount = amountRaw.try_cast(MONEY);
     Column cost = costRaw.try_cast(MONEY);
     Column nonFinite = nonFinite(schema, AMOUNT, amountRaw).or(nonFinite(schema, COST, costRaw));
@@ -131,56 +215,110 @@ public final class TransactionValidation {
             .when(amount.isNull(), Reason.UNPARSEABLE_AMOUNT.code())
             .when(costRaw.isNotNull().and(cost.isNull()), Reason.UNPARSEABLE_COST.code())
             .when(to_date(orderTs).gt(lit(java.sql.Date.valueOf(asOf))), Reason.FUTURE_ORDER_DATE.code())
-            .when(cost.lt(0), Reason.NEGATIVE_COST.code());
+            .when(cost.lt(0), Reason.NEGATIVE_COST.code())
+            .when(col(COPY).gt(1), Reason.DUPLICATE_LINE.code());
 
+    // What the rest of the run reads: the grading columns of accepted rows (the business date of
+    // order_ts becomes the order date; quantity and channel grade nothing) and the original text of
+    // rejected rows. The run caches this: every column left out is memory not spent on 20 M rows.
     List<Column> projected = new ArrayList<>();
     projected.add(customerId.as(CUSTOMER_ID));
     projected.add(orderId.as(ORDER_ID));
-    projected.add(orderTs.as(ORDER_TS));
+    projected.add(to_date(orderTs).as(ORDER_DATE));
     projected.add(amount.as(AMOUNT));
     projected.add(cost.as(COST));
-    projected.add(optional(schema, QUANTITY).try_cast(DataTypes.DoubleType).as(QUANTITY));
     projected.add(optional(schema, CATEGORY).cast(DataTypes.StringType).as(CATEGORY));
-    projected.add(optional(schema, CHANNEL).cast(DataTypes.StringType).as(CHANNEL));
     projected.add(reason.as(REASON));
     // Original values survive only on rejected rows, for the quarantine table.
     for (String c : TRANSACTION_COLUMNS) {
       Column source = c.equals(ORDER_TS) ? tsRaw : optional(schema, c);
       projected.add(when(reason.isNotNull(), source.cast(DataTypes.StringType)).as(ORIGINAL + c));
     }
-    Dataset<Row> canonical = raw.select(projected.toArray(Column[]::new)).repartition(col(CUSTOMER_ID));
-    return markDuplicates(canonical);
+    projected.add(when(reason.isNotNull(), sourceRow(schema, rules)).as(SOURCE_ROW));
+    return lines.select(projected.toArray(Column[]::new));
   }
 
   /**
-   * Exact duplicate lines (every column equal): the first stays, the others are rejected.
-   * Identical rows collapse into one with their number of copies and are expanded back: a hash
-   * aggregate on the customer partitioning the rows already have, where a window over the whole
-   * line would sort all of them.
+   * Numbers the copies of each line (1 for the first): exact copies over every source column, or
+   * lines equal in {@code tiering.input.unique-columns}. Rows are first spread by customer, the
+   * partitioning every later step reuses; duplicates always share a customer.
+   *
+   * <p>Exact copies collapse into one group with their number of copies and are expanded back: a
+   * hash aggregate, where numbering them with a window would sort every line of the input. Identical
+   * lines are interchangeable, so which copy is "first" does not matter. Under a narrower rule the
+   * lines differ, so a window (per customer and key) numbers them in the order of their other
+   * columns: the same input keeps the same line on every rerun.
    */
-  private static Dataset<Row> markDuplicates(Dataset<Row> canonical) {
-    String copies = "copies";
-    String copy = "copy";
-    Column[] all = Arrays.stream(canonical.columns()).map(c -> col(c)).toArray(Column[]::new);
-    Dataset<Row> expanded = canonical.groupBy(all).agg(count(lit(1)).as(copies))
-        .withColumn(copy, explode(sequence(lit(1L), col(copies))))
-        .drop(copies);
-    String duplicate = "is_duplicate";
-    Dataset<Row> marked = expanded
-        .withColumn(duplicate, col(REASON).isNull().and(col(copy).gt(1)))
-        .withColumn(REASON, when(col(duplicate), Reason.DUPLICATE_LINE.code()).otherwise(col(REASON)));
-    for (String c : TRANSACTION_COLUMNS) {
-      // A duplicate parsed cleanly: its values as text are the original ones, up to formatting.
-      marked = marked.withColumn(ORIGINAL + c,
-          when(col(duplicate), col(c).cast(DataTypes.StringType)).otherwise(col(ORIGINAL + c)));
+  private static Dataset<Row> withCopyNumber(Dataset<Row> comparable, Rules rules) {
+    Dataset<Row> spread = comparable.withColumn(CUSTOMER_KEY, cleanId(col(CUSTOMER_ID))).repartition(col(CUSTOMER_KEY));
+    List<Column> all = new ArrayList<>();
+    all.add(col(CUSTOMER_KEY));
+    Arrays.stream(comparable.columns()).forEach(c -> all.add(col(quoted(c))));
+    if (rules.uniqueColumns().isEmpty()) {
+      String copies = "copies";
+      return spread.groupBy(all.toArray(Column[]::new)).agg(count(lit(1)).as(copies))
+          .withColumn(COPY, explode(sequence(lit(1L), col(copies))))
+          .drop(copies);
     }
-    // What the rest of the run reads: the grading columns of accepted rows (order_ts becomes the
-    // order date; quantity and channel grade nothing) and the original text of rejected rows. The
-    // run caches this: every column left out is memory not spent on 20 M rows.
-    List<Column> kept = new ArrayList<>(List.of(col(CUSTOMER_ID), col(ORDER_ID), to_date(col(ORDER_TS)).as(ORDER_DATE),
-        col(AMOUNT), col(COST), col(CATEGORY), col(REASON)));
-    TRANSACTION_COLUMNS.forEach(c -> kept.add(col(ORIGINAL + c)));
-    return marked.select(kept.toArray(Column[]::new));
+    List<Column> key = new ArrayList<>();
+    key.add(col(CUSTOMER_KEY));
+    for (String unique : rules.uniqueColumns()) {
+      key.add(col(quoted(sourceColumn(comparable.schema(), rules, unique).get())));
+    }
+    WindowSpec sameKey = Window.partitionBy(key.toArray(Column[]::new))
+        .orderBy(all.stream().map(Column::asc_nulls_first).toArray(Column[]::new));
+    return spread.withColumn(COPY, row_number().over(sameKey).cast(DataTypes.LongType));
+  }
+
+  /**
+   * The source columns in a form that can be grouped and sorted: maps (which Spark cannot compare)
+   * as their JSON text; everything else exactly as read.
+   */
+  private static Dataset<Row> comparable(Dataset<Row> raw) {
+    boolean hasMap = Arrays.stream(raw.schema().fields()).anyMatch(f -> containsMap(f.dataType()));
+    if (!hasMap) {
+      return raw;
+    }
+    return raw.select(Arrays.stream(raw.schema().fields())
+        .map(f -> containsMap(f.dataType()) ? to_json(col(quoted(f.name()))).as(f.name()) : col(quoted(f.name())))
+        .toArray(Column[]::new));
+  }
+
+  private static boolean containsMap(DataType t) {
+    return t.existsRecursively(inner -> inner instanceof MapType);
+  }
+
+  /** The line as read, every column under the user's name, as JSON (nulls kept as null). */
+  private static Column sourceRow(StructType schema, Rules rules) {
+    Column[] fields = Arrays.stream(schema.fieldNames())
+        .map(c -> col(quoted(c)).as(rules.sourceName(c)))
+        .toArray(Column[]::new);
+    return to_json(struct(fields), Map.of("ignoreNullFields", "false"));
+  }
+
+  /** The frame column (product name when mapped) the user calls {@code sourceName}. */
+  private static Optional<String> sourceColumn(StructType schema, Rules rules, String sourceName) {
+    return Arrays.stream(schema.fieldNames()).filter(c -> rules.sourceName(c).equals(sourceName)).findFirst();
+  }
+
+  /**
+   * The order's business date and time as a local (zone-less) timestamp in the business zone: a
+   * zoned timestamp (an instant) converted to that zone's wall clock; a local timestamp or a date
+   * taken as already in it; text read as an instant when it carries a zone or offset and as wall
+   * clock otherwise. Explicit conversions, so the session's time zone plays no part.
+   */
+  static Column businessTime(Column raw, DataType type, ZoneId zone, String sessionZone) {
+    Column target = lit(zone.getId());
+    Column session = lit(sessionZone);
+    if (type instanceof TimestampType) {
+      return convert_timezone(session, target, raw.cast(DataTypes.TimestampNTZType));
+    }
+    if (type instanceof TimestampNTZType || type instanceof DateType) {
+      return raw.cast(DataTypes.TimestampNTZType);
+    }
+    Column text = raw.cast(DataTypes.StringType);
+    Column instant = convert_timezone(session, target, text.try_cast(DataTypes.TimestampType).cast(DataTypes.TimestampNTZType));
+    return when(text.rlike(ZONED_TEXT), instant).otherwise(text.try_cast(DataTypes.TimestampNTZType));
   }
 
   /** Accepted rows: customer_id, order_id, order_date, amount, cost, category. */
@@ -189,13 +327,14 @@ public final class TransactionValidation {
         .select(col(CUSTOMER_ID), col(ORDER_ID), col(ORDER_DATE), col(AMOUNT), col(COST), col(CATEGORY));
   }
 
-  /** Rejected rows: reason and the original values as text. */
+  /** Rejected rows: reason, the original values as text and the whole source row as JSON. */
   public static Dataset<Row> rejected(Dataset<Row> flagged) {
     List<Column> columns = new ArrayList<>();
     columns.add(col(REASON));
     for (String c : TRANSACTION_COLUMNS) {
       columns.add(col(ORIGINAL + c).as(c));
     }
+    columns.add(col(SOURCE_ROW));
     return flagged.where(col(REASON).isNotNull()).select(columns.toArray(Column[]::new));
   }
 
@@ -213,8 +352,14 @@ public final class TransactionValidation {
     return field(schema, COST).isPresent();
   }
 
-  private static Column trimmedId(Column id) {
-    Column text = trim(id.cast(DataTypes.StringType));
+  /**
+   * An id as text without leading or trailing blanks; null when nothing else is left. Blanks are
+   * every Unicode white space character (tab, no-break space, ideographic space, ...) and the
+   * invisible zero-width characters (zero-width space and joiners, word joiner, byte order mark):
+   * an id made only of characters nobody can see identifies no one. Inner characters are kept.
+   */
+  static Column cleanId(Column id) {
+    Column text = btrim(id.cast(DataTypes.StringType), lit(BLANKS));
     return when(text.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(text);
   }
 
@@ -234,23 +379,28 @@ public final class TransactionValidation {
     return Arrays.stream(schema.fields()).filter(f -> f.name().equals(name)).findFirst();
   }
 
-  private static void requireColumn(StructType schema, String table, String name, String expected,
+  private static void requireColumn(StructType schema, Rules rules, String table, String name, String expected,
       java.util.function.Predicate<DataType> ok) {
-    String column = name.split(" ")[0];
-    Optional<StructField> f = field(schema, column);
+    Optional<StructField> f = field(schema, name);
     TieringException.check(f.isPresent(), "input table %s: missing required column %s (expected %s)",
-        table, name, expected);
-    checkType(table, f.get(), expected, ok);
+        table, rules.describe(name), expected);
+    checkType(table, rules, f.get(), expected, ok);
   }
 
-  private static void optionalColumn(StructType schema, String table, String name, String expected,
+  private static void optionalColumn(StructType schema, Rules rules, String table, String name, String expected,
       java.util.function.Predicate<DataType> ok) {
-    field(schema, name).ifPresent(f -> checkType(table, f, expected, ok));
+    field(schema, name).ifPresent(f -> checkType(table, rules, f, expected, ok));
   }
 
-  private static void checkType(String table, StructField f, String expected, java.util.function.Predicate<DataType> ok) {
+  private static void checkType(String table, Rules rules, StructField f, String expected,
+      java.util.function.Predicate<DataType> ok) {
     TieringException.check(ok.test(f.dataType()), "input table %s: column %s has type %s, expected %s",
-        table, f.name(), f.dataType().simpleString(), expected);
+        table, rules.describe(f.name()), f.dataType().simpleString(), expected);
+  }
+
+  /** A column name for col(): quoted, so user names with dots or spaces are taken literally. */
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   private static boolean isId(DataType t) {

@@ -8,10 +8,12 @@ import org.apache.spark.sql.Row;
 
 /**
  * Transactions after validation, with the reconciliation of §3:
- * rows read = rows accepted + rows rejected, rejected counted per reason.
+ * rows read = rows accepted + rows rejected, rejected counted per reason; and the input files whose
+ * schema was reconciled (file → the columns it lacks, null in its rows).
  */
 public record ValidatedTransactions(
-    Dataset<Row> flagged, boolean hasCost, long rowsRead, long rowsAccepted, Map<String, Long> rejectedByReason) {
+    Dataset<Row> flagged, boolean hasCost, long rowsRead, long rowsAccepted, Map<String, Long> rejectedByReason,
+    Map<String, String> schemaDrift) {
 
   /** Counts the flagged rows and checks that every row read is accounted for. */
   public static ValidatedTransactions reconcile(Dataset<Row> flagged, boolean hasCost, long rowsRead) {
@@ -24,10 +26,15 @@ public record ValidatedTransactions(
         byReason.put(e.getKey(), e.getValue());
       }
     }
-    ValidatedTransactions v = new ValidatedTransactions(flagged, hasCost, rowsRead, accepted, byReason);
+    ValidatedTransactions v = new ValidatedTransactions(flagged, hasCost, rowsRead, accepted, byReason, Map.of());
     TieringException.check(v.rowsAccepted() + v.rowsRejected() == rowsRead,
         "reconciliation failed: %d rows read but %d accepted + %d rejected", rowsRead, v.rowsAccepted(), v.rowsRejected());
     return v;
+  }
+
+  /** The same with the schema drift of the input files recorded. */
+  public ValidatedTransactions withSchemaDrift(Map<String, String> drift) {
+    return new ValidatedTransactions(flagged, hasCost, rowsRead, rowsAccepted, rejectedByReason, Map.copyOf(drift));
   }
 
   public long rowsRejected() {

@@ -37,7 +37,8 @@ public record RunSummary(
     String segmentationDecision,
     java.time.LocalDate segmentationModelDate,
     Double drift,
-    java.time.LocalDate previousSnapshotDate) {
+    java.time.LocalDate previousSnapshotDate,
+    Map<String, String> inputSchemaDrift) {
 
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -66,14 +67,18 @@ public record RunSummary(
       .add("segmentation_decision", DataTypes.StringType, true)
       .add("segmentation_model_date", DataTypes.DateType, true)
       .add("drift", DataTypes.DoubleType, true)
-      .add("previous_snapshot_date", DataTypes.DateType, true);
+      .add("previous_snapshot_date", DataTypes.DateType, true)
+      // Input files read with a reconciled schema (tiering.input.schema-drift): "transactions/part-0.parquet"
+      // → "missing cost" (those columns are null in that file's rows). Empty when all files agree.
+      .add("input_schema_drift", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false);
 
   public Dataset<Row> toFrame(SparkSession spark) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
         rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
         silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds, segmentationDecision,
         segmentationModelDate == null ? null : java.sql.Date.valueOf(segmentationModelDate), drift,
-        previousSnapshotDate == null ? null : java.sql.Date.valueOf(previousSnapshotDate));
+        previousSnapshotDate == null ? null : java.sql.Date.valueOf(previousSnapshotDate),
+        inputSchemaDrift);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }
