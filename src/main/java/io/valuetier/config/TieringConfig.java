@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.valuetier.TieringException;
 import io.valuetier.grading.Ahp;
+import io.valuetier.grading.AhpHierarchy;
 import io.valuetier.schema.Columns;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -85,10 +86,24 @@ public record TieringConfig(
 
   /**
    * Weighted composite score (§5.3): indicators, weights normalized to sum to 1 (given, or from
-   * the AHP matrix, whose result is kept for the run summary), and the grade thresholds.
+   * the AHP matrix or the two-level AHP hierarchy, whose matrices are kept by configuration path
+   * for the run summary), dimension weights (hierarchy only), and the grade thresholds.
    */
-  public record Scoring(List<Indicator> indicators, Map<String, Double> weights, Optional<Ahp.Result> ahp,
-      List<Grade> grades, String otherwise) {}
+  public record Scoring(List<Indicator> indicators, Map<String, Double> weights, Map<String, Ahp.Result> ahp,
+      Map<String, Double> dimensionWeights, List<Grade> grades, String otherwise) {
+
+    /**
+     * The run_summary's view of the weights: "weight.&lt;indicator&gt;" → global weight,
+     * "dimension.&lt;name&gt;" → dimension weight, "cr.&lt;matrix path&gt;" → consistency ratio.
+     */
+    public Map<String, Double> summary() {
+      Map<String, Double> all = new LinkedHashMap<>();
+      weights.forEach((k, w) -> all.put("weight." + k, w));
+      dimensionWeights.forEach((k, w) -> all.put("dimension." + k, w));
+      ahp.forEach((k, r) -> all.put("cr." + k, r.consistencyRatio()));
+      return all;
+    }
+  }
 
   /** One indicator of the composite score: by bands, or by percentile rank. */
   public record Indicator(String name, String column, String method, boolean higherIsBetter, List<Band> bands,
@@ -229,7 +244,8 @@ public record TieringConfig(
     }
     List<String> names = indicators.stream().map(Indicator::name).toList();
     Map<String, Double> weights = new LinkedHashMap<>();
-    Optional<Ahp.Result> ahp = Optional.empty();
+    Map<String, Ahp.Result> ahp = new LinkedHashMap<>();
+    Map<String, Double> dimensionWeights = new LinkedHashMap<>();
     Config given = s.getConfig("weights");
     if (!given.isEmpty()) {
       for (String n : names) {
@@ -238,6 +254,11 @@ public record TieringConfig(
       }
       TieringException.check(given.root().keySet().stream().allMatch(names::contains),
           "tiering.scoring.weights names indicators that do not exist: %s (indicators: %s)", given.root().keySet(), names);
+    } else if (s.hasPath("ahp.dimensions") && !s.getConfig("ahp.dimensions").isEmpty()) {
+      AhpHierarchy.Weights h = hierarchy(s.getConfig("ahp"), names);
+      weights.putAll(h.global());
+      dimensionWeights.putAll(h.dimensions());
+      ahp.putAll(h.matrices());
     } else {
       List<String> criteria = s.getStringList("ahp.criteria");
       TieringException.check(new java.util.HashSet<>(criteria).equals(new java.util.HashSet<>(names)),
@@ -246,7 +267,7 @@ public record TieringConfig(
       for (int i = 0; i < criteria.size(); i++) {
         weights.put(criteria.get(i), result.weights()[i]);
       }
-      ahp = Optional.of(result);
+      ahp.put("tiering.scoring.ahp.matrix", result);
     }
     double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
     TieringException.check(total > 0 && weights.values().stream().allMatch(w -> w >= 0),
@@ -257,14 +278,37 @@ public record TieringConfig(
       grades.add(new Grade(g.getString("name"), g.getDouble("min")));
     }
     grades.sort(Comparator.comparingDouble(Grade::min).reversed());
-    return new Scoring(indicators, weights, ahp, grades, s.getString("otherwise"));
+    return new Scoring(indicators, weights, ahp, dimensionWeights, grades, s.getString("otherwise"));
+  }
+
+  /** Two-level AHP: ahp.criteria and ahp.matrix over the dimensions, ahp.dimensions.&lt;name&gt; over their indicators. */
+  private static AhpHierarchy.Weights hierarchy(Config a, List<String> names) {
+    String prefix = "tiering.scoring.ahp";
+    List<AhpHierarchy.Dimension> dimensions = new ArrayList<>();
+    Config all = a.getConfig("dimensions");
+    for (String name : all.root().keySet()) {
+      Config d = all.getConfig("\"" + name + "\"");
+      String path = prefix + ".dimensions." + name;
+      TieringException.check(d.hasPath("indicators"), "%s.indicators is missing", path);
+      dimensions.add(new AhpHierarchy.Dimension(name, d.getStringList("indicators"),
+          d.hasPath("matrix") ? Optional.of(matrix(path + ".matrix", d.getList("matrix"))) : Optional.empty()));
+    }
+    AhpHierarchy.Weights h = AhpHierarchy.weights(prefix, a.getStringList("criteria"),
+        matrix(prefix + ".matrix", a.getList("matrix")), dimensions);
+    TieringException.check(new java.util.HashSet<>(h.global().keySet()).equals(new java.util.HashSet<>(names)),
+        "%s.dimensions must place each indicator %s in one dimension, got %s", prefix, names, h.global().keySet());
+    return h;
   }
 
   /** Matrix entries as numbers or fractions written "1/3". */
   private static double[][] matrix(ConfigList rows) {
+    return matrix("tiering.scoring.ahp.matrix", rows);
+  }
+
+  private static double[][] matrix(String path, ConfigList rows) {
     double[][] m = new double[rows.size()][];
     for (int i = 0; i < rows.size(); i++) {
-      TieringException.check(rows.get(i) instanceof ConfigList, "tiering.scoring.ahp.matrix row %d is not a list", i + 1);
+      TieringException.check(rows.get(i) instanceof ConfigList, "%s row %d is not a list", path, i + 1);
       ConfigList row = (ConfigList) rows.get(i);
       m[i] = new double[row.size()];
       for (int j = 0; j < row.size(); j++) {
@@ -274,7 +318,7 @@ public record TieringConfig(
           m[i][j] = slash < 0 ? Double.parseDouble(text)
               : Double.parseDouble(text.substring(0, slash)) / Double.parseDouble(text.substring(slash + 1));
         } catch (NumberFormatException e) {
-          throw new TieringException(String.format("tiering.scoring.ahp.matrix entry (%d, %d) is not a number: %s", i + 1, j + 1, text));
+          throw new TieringException(String.format("%s entry (%d, %d) is not a number: %s", path, i + 1, j + 1, text));
         }
       }
     }

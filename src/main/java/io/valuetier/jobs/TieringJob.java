@@ -127,7 +127,8 @@ public final class TieringJob {
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
           input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
           features.count(), config.primaryMethod(), fitted.k(), fitted.silhouette(), fitted.silhouetteByK(),
-          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds());
+          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
+          config.scoring().summary());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.

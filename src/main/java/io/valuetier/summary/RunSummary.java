@@ -33,7 +33,8 @@ public record RunSummary(
     Map<String, Double> lifetimeParameters,
     Map<String, Double> lifetimeLogLikelihood,
     Map<String, String> lifetimeStatus,
-    Map<String, Double> stageSeconds) {
+    Map<String, Double> stageSeconds,
+    Map<String, Double> scoringWeights) {
 
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -55,12 +56,15 @@ public record RunSummary(
       .add("lifetime_parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_log_likelihood", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_status", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
+      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
+      // Composite-score weights: "weight.<indicator>" (global), "dimension.<name>" (two-level AHP)
+      // and "cr.<matrix path>" (each AHP matrix's consistency ratio).
+      .add("scoring_weights", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
 
   public Dataset<Row> toFrame(SparkSession spark) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
         rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
-        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds);
+        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds, scoringWeights);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }
