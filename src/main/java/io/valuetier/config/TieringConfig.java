@@ -38,6 +38,8 @@ public record TieringConfig(
     Credit credit,
     ValuePotential valuePotential,
     LifetimeValue lifetimeValue,
+    PurchaseTiming purchaseTiming,
+    CostToServe costToServe,
     Stability stability,
     String primaryMethod,
     Map<String, Map<String, String>> treatments,
@@ -48,7 +50,7 @@ public record TieringConfig(
 
   /** Where the input tables are and how their columns are named. */
   public record Input(
-      String transactions, String customers, String invoices, Map<String, String> columns) {}
+      String transactions, String customers, String invoices, Map<String, String> columns, String serviceCosts) {}
 
   /** Data-quality limits (§3). */
   public record Quality(double maxRejectedShare) {}
@@ -133,11 +135,33 @@ public record TieringConfig(
    * discount rate, margin (the customer's own, or a fixed one) and monthly service cost.
    */
   public record LifetimeValue(boolean enabled, int horizonMonths, double monthlyDiscountRate, String marginSource,
-      double margin, double monthlyServiceCost, int maxIterations, double tolerance) implements java.io.Serializable {
+      double margin, double monthlyServiceCost, int maxIterations, double tolerance, Npv npv) implements java.io.Serializable {
     public boolean customerMargin() {
       return "customer".equals(marginSource);
     }
   }
+
+  /**
+   * Customer NPV in the yearly form Σ_t (M·Q_t − X)/(1+i)^t − C: years, yearly rate i, yearly
+   * maintenance cost X, acquisition cost C (or a customers-table column holding it; empty: none).
+   */
+  public record Npv(int years, double yearlyDiscountRate, double yearlyMaintenanceCost, double acquisitionCost,
+      String acquisitionCostColumn) implements java.io.Serializable {}
+
+  /**
+   * Purchase timing A–E from the BG/NBD fit: A, B, C = P(a purchase within a-, b-, c-days) reaches
+   * {@code probability}; E = P(a purchase within no-chance-days) below no-chance-probability; D the rest.
+   */
+  public record PurchaseTiming(int aDays, int bDays, int cDays, double probability, int noChanceDays,
+      double noChanceProbability) implements java.io.Serializable {}
+
+  /**
+   * Cost to serve and the cost-contribution classes: configured costs per order, per invoice and
+   * per customer per year (on top of the service_costs table), the company's average margin (empty:
+   * computed from the data) and the multiples of it that the rate must reach for gold, silver, ordinary.
+   */
+  public record CostToServe(double perOrder, double perInvoice, double perCustomerYear, Optional<Double> averageMargin,
+      double goldMultiple, double silverMultiple, double ordinaryMultiple) {}
 
   /** Re-grading stability triggers (§8). */
   public record Stability(boolean enabled, double monetaryChange, int inactiveDays, double scoreMargin) {}
@@ -156,9 +180,12 @@ public record TieringConfig(
       List.of("segment", "rfm", "abc", "value_grade", "lifecycle", "value_potential");
   /** customer_tiers columns an indicator may score. */
   public static final List<String> INDICATOR_COLUMNS = List.of("monetary", "profit", "margin", "frequency",
-      "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score", "clv", "expected_orders_h", "p_alive");
+      "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score", "clv", "expected_orders_h", "p_alive",
+      Columns.P_PURCHASE_30D, Columns.P_PURCHASE_90D, Columns.P_PURCHASE_180D, Columns.PURCHASE_TIMING, Columns.NPV,
+      Columns.COST_CONTRIBUTION_RATE);
   /** Columns of lifetime value (§7): usable only while it is enabled. */
-  public static final List<String> LIFETIME_COLUMNS = List.of(Columns.CLV, Columns.EXPECTED_ORDERS_H, Columns.P_ALIVE);
+  public static final List<String> LIFETIME_COLUMNS = List.of(Columns.CLV, Columns.EXPECTED_ORDERS_H, Columns.P_ALIVE,
+      Columns.P_PURCHASE_30D, Columns.P_PURCHASE_90D, Columns.P_PURCHASE_180D, Columns.PURCHASE_TIMING, Columns.NPV);
   public static final List<String> POTENTIAL_SOURCES = List.of("clv", "growth");
   public static final List<String> MARGIN_SOURCES = List.of("customer", "fixed");
   public static final List<String> RANK_BY = List.of("monetary", "profit");
@@ -201,7 +228,8 @@ public record TieringConfig(
                 c.getString("input.transactions"),
                 c.getString("input.customers"),
                 c.getString("input.invoices"),
-                stringMap(c.getConfig("input.columns"))),
+                stringMap(c.getConfig("input.columns")),
+                c.getString("input.service-costs")),
             new Quality(c.getDouble("quality.max-rejected-share")),
             new Abc(c.getDouble("abc.a-share"), c.getDouble("abc.b-share")),
             seg,
@@ -212,6 +240,8 @@ public record TieringConfig(
                 c.getDouble("credit.days-late-cap"), c.getDouble("credit.overdue-penalty")),
             new ValuePotential(c.getDouble("value-potential.value-threshold"), c.getString("value-potential.potential")),
             lifetimeValue(c.getConfig("lifetime-value")),
+            purchaseTiming(c.getConfig("purchase-timing")),
+            costToServe(c.getConfig("cost-to-serve")),
             new Stability(c.getBoolean("stability.enabled"), c.getDouble("stability.monetary-change"),
                 c.getInt("stability.inactive-days"), c.getDouble("stability.score-margin")),
             c.getString("primary-method"),
@@ -336,7 +366,22 @@ public record TieringConfig(
   private static LifetimeValue lifetimeValue(Config l) {
     return new LifetimeValue(l.getBoolean("enabled"), l.getInt("horizon-months"), l.getDouble("monthly-discount-rate"),
         l.getString("margin-source"), l.getDouble("margin"), l.getDouble("monthly-service-cost"),
-        l.getInt("max-iterations"), l.getDouble("tolerance"));
+        l.getInt("max-iterations"), l.getDouble("tolerance"),
+        new Npv(l.getInt("npv-years"), l.getDouble("yearly-discount-rate"), l.getDouble("yearly-maintenance-cost"),
+            l.getDouble("acquisition-cost"), l.getString("acquisition-cost-column")));
+  }
+
+  private static PurchaseTiming purchaseTiming(Config t) {
+    return new PurchaseTiming(t.getInt("a-days"), t.getInt("b-days"), t.getInt("c-days"), t.getDouble("probability"),
+        t.getInt("no-chance-days"), t.getDouble("no-chance-probability"));
+  }
+
+  private static CostToServe costToServe(Config c) {
+    boolean company = c.getValue("average-margin").valueType() == com.typesafe.config.ConfigValueType.STRING
+        && "company".equals(c.getString("average-margin"));
+    return new CostToServe(c.getDouble("per-order"), c.getDouble("per-invoice"), c.getDouble("per-customer-year"),
+        company ? Optional.empty() : Optional.of(c.getDouble("average-margin")),
+        c.getDouble("gold-multiple"), c.getDouble("silver-multiple"), c.getDouble("ordinary-multiple"));
   }
 
   private static Segmentation segmentation(Config s) {
@@ -409,6 +454,28 @@ public record TieringConfig(
     TieringException.check(lifetimeValue.horizonMonths() > 0 && lifetimeValue.monthlyDiscountRate() >= 0
             && lifetimeValue.maxIterations() > 0 && lifetimeValue.tolerance() > 0,
         "tiering.lifetime-value needs horizon-months > 0, monthly-discount-rate >= 0, max-iterations > 0 and tolerance > 0");
+    Npv npv = lifetimeValue.npv();
+    TieringException.check(npv.years() > 0 && npv.yearlyDiscountRate() >= 0,
+        "tiering.lifetime-value needs npv-years > 0 and yearly-discount-rate >= 0, got %d and %s", npv.years(),
+        npv.yearlyDiscountRate());
+    PurchaseTiming timing = purchaseTiming;
+    TieringException.check(0 < timing.aDays() && timing.aDays() < timing.bDays() && timing.bDays() < timing.cDays()
+            && timing.noChanceDays() > 0,
+        "tiering.purchase-timing needs 0 < a-days < b-days < c-days and no-chance-days > 0, got %d, %d, %d and %d",
+        timing.aDays(), timing.bDays(), timing.cDays(), timing.noChanceDays());
+    TieringException.check(timing.probability() > 0 && timing.probability() <= 1
+            && timing.noChanceProbability() >= 0 && timing.noChanceProbability() <= 1,
+        "tiering.purchase-timing needs probability in (0, 1] and no-chance-probability in [0, 1], got %s and %s",
+        timing.probability(), timing.noChanceProbability());
+    CostToServe cost = costToServe;
+    TieringException.check(cost.perOrder() >= 0 && cost.perInvoice() >= 0 && cost.perCustomerYear() >= 0,
+        "tiering.cost-to-serve needs per-order, per-invoice and per-customer-year >= 0, got %s, %s and %s",
+        cost.perOrder(), cost.perInvoice(), cost.perCustomerYear());
+    TieringException.check(cost.goldMultiple() > cost.silverMultiple() && cost.silverMultiple() > cost.ordinaryMultiple(),
+        "tiering.cost-to-serve needs gold-multiple > silver-multiple > ordinary-multiple, got %s, %s and %s",
+        cost.goldMultiple(), cost.silverMultiple(), cost.ordinaryMultiple());
+    TieringException.check(cost.averageMargin().map(m -> m > 0).orElse(true),
+        "tiering.cost-to-serve.average-margin must be company or a positive number, got %s", cost.averageMargin().orElse(0.0));
     TieringException.check(MARGIN_SOURCES.contains(lifetimeValue.marginSource()),
         "tiering.lifetime-value.margin-source must be one of %s, got %s", MARGIN_SOURCES, lifetimeValue.marginSource());
     if (!lifetimeValue.enabled()) {

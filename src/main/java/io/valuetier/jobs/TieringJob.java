@@ -20,7 +20,9 @@ import io.valuetier.grading.TierStability;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
+import io.valuetier.lifetime.CustomerNpv;
 import io.valuetier.lifetime.LifetimeValue;
+import io.valuetier.lifetime.PurchaseTiming;
 import io.valuetier.lifetime.PurchaseHistory;
 import io.valuetier.privacy.Privacy;
 import io.valuetier.privacy.Publication;
@@ -98,7 +100,10 @@ public final class TieringJob {
       LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
       LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "BG/NBD and Gamma-Gamma lifetime value",
           () -> lifetime.fit(histories), LifetimeValue.Fitted::toString);
-      Dataset<Row> valued = lifetime.apply(features, histories, lifetimeFit);
+      Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
+          new CustomerNpv(config.lifetimeValue().npv()).apply(lifetime.apply(features, histories, lifetimeFit),
+              read.tables().customers()),
+          lifetimeFit.purchaseModel());
       Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
           () -> cached(Grading.apply(valued, config, input.hasCost())),
           g -> g.count() + " customers graded");
