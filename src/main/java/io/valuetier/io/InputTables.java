@@ -21,13 +21,15 @@ public record InputTables(
     Dataset<Row> transactions,
     long transactionBytes,
     Optional<Dataset<Row>> customers,
-    Optional<Dataset<Row>> invoices) {
+    Optional<Dataset<Row>> invoices,
+    Optional<Dataset<Row>> serviceCosts) {
 
   public static final String TRANSACTIONS = "transactions";
   /** Spark's message for a file it could not read (error class FAILED_READ_FILE). */
   private static final Pattern UNREADABLE_FILE = Pattern.compile("Encountered error while reading file (\\S+?)\\.?\\s");
   public static final String CUSTOMERS = "customers";
   public static final String INVOICES = "invoices";
+  public static final String SERVICE_COSTS = "service_costs";
 
   public static InputTables read(SparkSession spark, TieringConfig.Input config, String inputDir) {
     String transactionsPath = resolve(inputDir, config.transactions());
@@ -38,7 +40,10 @@ public record InputTables(
     customers.ifPresent(c -> requireColumns(CUSTOMERS, c, Columns.CUSTOMER_ID));
     Optional<Dataset<Row>> invoices = readTable(spark, INVOICES, resolve(inputDir, config.invoices()), config.columns());
     invoices.ifPresent(i -> requireColumns(INVOICES, i, Columns.CUSTOMER_ID, Columns.DUE_DATE, Columns.PAID_DATE));
-    return new InputTables(transactions, bytes(spark, transactionsPath), customers, invoices);
+    Optional<Dataset<Row>> serviceCosts = readTable(spark, SERVICE_COSTS, resolve(inputDir, config.serviceCosts()),
+        config.columns());
+    serviceCosts.ifPresent(c -> requireColumns(SERVICE_COSTS, c, Columns.CUSTOMER_ID, Columns.COST));
+    return new InputTables(transactions, bytes(spark, transactionsPath), customers, invoices, serviceCosts);
   }
 
   /** The table at {@code path}, or empty when nothing is there; an empty folder is an error. */

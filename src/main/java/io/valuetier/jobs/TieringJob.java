@@ -2,6 +2,8 @@ package io.valuetier.jobs;
 
 import static io.valuetier.schema.Columns.ABC_CLASS;
 import static io.valuetier.schema.Columns.COMPUTED_TIER;
+import static io.valuetier.schema.Columns.COST_CONTRIBUTION_CLASS;
+import static io.valuetier.schema.Columns.PURCHASE_TIMING;
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
 import static io.valuetier.schema.Columns.TIER_CHANGED;
 import static io.valuetier.schema.Columns.LIFECYCLE_STAGE;
@@ -14,6 +16,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
+import io.valuetier.features.CostToServe;
 import io.valuetier.features.CreditFeatures;
 import io.valuetier.grading.Grading;
 import io.valuetier.grading.TierStability;
@@ -92,9 +95,11 @@ public final class TieringJob {
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);
       Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
-          () -> cached(new CreditFeatures(asOf, config.windowDays()).apply(
-              new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted()),
-              read.tables().invoices())),
+          () -> cached(new CostToServe(asOf, config.windowDays(), config.costToServe()).apply(
+              new CreditFeatures(asOf, config.windowDays()).apply(
+                  new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted()),
+                  read.tables().invoices()),
+              read.tables().serviceCosts(), read.tables().invoices())),
           f -> f.count() + " customers");
       Dataset<Row> histories = cached(new PurchaseHistory(asOf).apply(input.accepted()));
       LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
@@ -213,6 +218,8 @@ public final class TieringJob {
     m.put("value_grade", VALUE_GRADE);
     m.put("lifecycle", LIFECYCLE_STAGE);
     m.put("value_potential", VALUE_POTENTIAL);
+    m.put("cost_contribution", COST_CONTRIBUTION_CLASS);
+    m.put("purchase_timing", PURCHASE_TIMING);
     m.put("tier", TIER);
     return m;
   }
