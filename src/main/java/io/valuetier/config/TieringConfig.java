@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.valuetier.TieringException;
 import io.valuetier.grading.Ahp;
+import io.valuetier.grading.AhpHierarchy;
 import io.valuetier.schema.Columns;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,8 @@ public record TieringConfig(
     Credit credit,
     ValuePotential valuePotential,
     LifetimeValue lifetimeValue,
+    PurchaseTiming purchaseTiming,
+    CostToServe costToServe,
     Stability stability,
     String primaryMethod,
     Map<String, Map<String, String>> treatments,
@@ -52,7 +55,7 @@ public record TieringConfig(
    */
   public record Input(
       String transactions, String customers, String invoices, Map<String, String> columns,
-      List<String> uniqueColumns, String schemaDrift, java.time.ZoneId timeZone) {
+      List<String> uniqueColumns, String schemaDrift, java.time.ZoneId timeZone, String serviceCosts) {
     /** The user's name of a product column: its mapped name, or the product name itself. */
     public String sourceName(String productColumn) {
       return columns.getOrDefault(productColumn, productColumn);
@@ -133,10 +136,24 @@ public record TieringConfig(
 
   /**
    * Weighted composite score (§5.3): indicators, weights normalized to sum to 1 (given, or from
-   * the AHP matrix, whose result is kept for the run summary), and the grade thresholds.
+   * the AHP matrix or the two-level AHP hierarchy, whose matrices are kept by configuration path
+   * for the run summary), dimension weights (hierarchy only), and the grade thresholds.
    */
-  public record Scoring(List<Indicator> indicators, Map<String, Double> weights, Optional<Ahp.Result> ahp,
-      List<Grade> grades, String otherwise) {}
+  public record Scoring(List<Indicator> indicators, Map<String, Double> weights, Map<String, Ahp.Result> ahp,
+      Map<String, Double> dimensionWeights, List<Grade> grades, String otherwise) {
+
+    /**
+     * The run_summary's view of the weights: "weight.&lt;indicator&gt;" → global weight,
+     * "dimension.&lt;name&gt;" → dimension weight, "cr.&lt;matrix path&gt;" → consistency ratio.
+     */
+    public Map<String, Double> summary() {
+      Map<String, Double> all = new LinkedHashMap<>();
+      weights.forEach((k, w) -> all.put("weight." + k, w));
+      dimensionWeights.forEach((k, w) -> all.put("dimension." + k, w));
+      ahp.forEach((k, r) -> all.put("cr." + k, r.consistencyRatio()));
+      return all;
+    }
+  }
 
   /** One indicator of the composite score: by bands, or by percentile rank. */
   public record Indicator(String name, String column, String method, boolean higherIsBetter, List<Band> bands,
@@ -166,11 +183,33 @@ public record TieringConfig(
    * discount rate, margin (the customer's own, or a fixed one) and monthly service cost.
    */
   public record LifetimeValue(boolean enabled, int horizonMonths, double monthlyDiscountRate, String marginSource,
-      double margin, double monthlyServiceCost, int maxIterations, double tolerance) implements java.io.Serializable {
+      double margin, double monthlyServiceCost, int maxIterations, double tolerance, Npv npv) implements java.io.Serializable {
     public boolean customerMargin() {
       return "customer".equals(marginSource);
     }
   }
+
+  /**
+   * Customer NPV in the yearly form Σ_t (M·Q_t − X)/(1+i)^t − C: years, yearly rate i, yearly
+   * maintenance cost X, acquisition cost C (or a customers-table column holding it; empty: none).
+   */
+  public record Npv(int years, double yearlyDiscountRate, double yearlyMaintenanceCost, double acquisitionCost,
+      String acquisitionCostColumn) implements java.io.Serializable {}
+
+  /**
+   * Purchase timing A–E from the BG/NBD fit: A, B, C = P(a purchase within a-, b-, c-days) reaches
+   * {@code probability}; E = P(a purchase within no-chance-days) below no-chance-probability; D the rest.
+   */
+  public record PurchaseTiming(int aDays, int bDays, int cDays, double probability, int noChanceDays,
+      double noChanceProbability) implements java.io.Serializable {}
+
+  /**
+   * Cost to serve and the cost-contribution classes: configured costs per order, per invoice and
+   * per customer per year (on top of the service_costs table), the company's average margin (empty:
+   * computed from the data) and the multiples of it that the rate must reach for gold, silver, ordinary.
+   */
+  public record CostToServe(double perOrder, double perInvoice, double perCustomerYear, Optional<Double> averageMargin,
+      double goldMultiple, double silverMultiple, double ordinaryMultiple) {}
 
   /** Re-grading stability triggers (§8). */
   public record Stability(boolean enabled, double monetaryChange, int inactiveDays, double scoreMargin) {}
@@ -189,9 +228,12 @@ public record TieringConfig(
       List.of("segment", "rfm", "abc", "value_grade", "lifecycle", "value_potential");
   /** customer_tiers columns an indicator may score. */
   public static final List<String> INDICATOR_COLUMNS = List.of("monetary", "profit", "margin", "frequency",
-      "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score", "clv", "expected_orders_h", "p_alive");
+      "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score", "clv", "expected_orders_h", "p_alive",
+      Columns.P_PURCHASE_30D, Columns.P_PURCHASE_90D, Columns.P_PURCHASE_180D, Columns.PURCHASE_TIMING, Columns.NPV,
+      Columns.COST_CONTRIBUTION_RATE);
   /** Columns of lifetime value (§7): usable only while it is enabled. */
-  public static final List<String> LIFETIME_COLUMNS = List.of(Columns.CLV, Columns.EXPECTED_ORDERS_H, Columns.P_ALIVE);
+  public static final List<String> LIFETIME_COLUMNS = List.of(Columns.CLV, Columns.EXPECTED_ORDERS_H, Columns.P_ALIVE,
+      Columns.P_PURCHASE_30D, Columns.P_PURCHASE_90D, Columns.P_PURCHASE_180D, Columns.PURCHASE_TIMING, Columns.NPV);
   public static final List<String> POTENTIAL_SOURCES = List.of("clv", "growth");
   public static final List<String> MARGIN_SOURCES = List.of("customer", "fixed");
   public static final List<String> RANK_BY = List.of("monetary", "profit");
@@ -313,7 +355,8 @@ public record TieringConfig(
                 stringMap(c.getConfig("input.columns")),
                 c.getStringList("input.unique-columns"),
                 c.getString("input.schema-drift"),
-                zone(c.getString("time-zone"))),
+                zone(c.getString("time-zone")),
+                c.getString("input.service-costs")),
             new Quality(c.getDouble("quality.max-rejected-share")),
             new Abc(c.getDouble("abc.a-share"), c.getDouble("abc.b-share")),
             seg,
@@ -324,6 +367,8 @@ public record TieringConfig(
                 c.getDouble("credit.days-late-cap"), c.getDouble("credit.overdue-penalty")),
             new ValuePotential(c.getDouble("value-potential.value-threshold"), c.getString("value-potential.potential")),
             lifetimeValue(c.getConfig("lifetime-value")),
+            purchaseTiming(c.getConfig("purchase-timing")),
+            costToServe(c.getConfig("cost-to-serve")),
             new Stability(c.getBoolean("stability.enabled"), c.getDouble("stability.monetary-change"),
                 c.getInt("stability.inactive-days"), c.getDouble("stability.score-margin")),
             c.getString("primary-method"),
@@ -356,7 +401,8 @@ public record TieringConfig(
     }
     List<String> names = indicators.stream().map(Indicator::name).toList();
     Map<String, Double> weights = new LinkedHashMap<>();
-    Optional<Ahp.Result> ahp = Optional.empty();
+    Map<String, Ahp.Result> ahp = new LinkedHashMap<>();
+    Map<String, Double> dimensionWeights = new LinkedHashMap<>();
     Config given = s.getConfig("weights");
     if (!given.isEmpty()) {
       for (String n : names) {
@@ -365,6 +411,11 @@ public record TieringConfig(
       }
       TieringException.check(given.root().keySet().stream().allMatch(names::contains),
           "tiering.scoring.weights names indicators that do not exist: %s (indicators: %s)", given.root().keySet(), names);
+    } else if (s.hasPath("ahp.dimensions") && !s.getConfig("ahp.dimensions").isEmpty()) {
+      AhpHierarchy.Weights h = hierarchy(s.getConfig("ahp"), names);
+      weights.putAll(h.global());
+      dimensionWeights.putAll(h.dimensions());
+      ahp.putAll(h.matrices());
     } else {
       List<String> criteria = s.getStringList("ahp.criteria");
       TieringException.check(new java.util.HashSet<>(criteria).equals(new java.util.HashSet<>(names)),
@@ -373,7 +424,7 @@ public record TieringConfig(
       for (int i = 0; i < criteria.size(); i++) {
         weights.put(criteria.get(i), result.weights()[i]);
       }
-      ahp = Optional.of(result);
+      ahp.put("tiering.scoring.ahp.matrix", result);
     }
     double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
     TieringException.check(total > 0 && weights.values().stream().allMatch(w -> w >= 0),
@@ -384,14 +435,37 @@ public record TieringConfig(
       grades.add(new Grade(g.getString("name"), g.getDouble("min")));
     }
     grades.sort(Comparator.comparingDouble(Grade::min).reversed());
-    return new Scoring(indicators, weights, ahp, grades, s.getString("otherwise"));
+    return new Scoring(indicators, weights, ahp, dimensionWeights, grades, s.getString("otherwise"));
+  }
+
+  /** Two-level AHP: ahp.criteria and ahp.matrix over the dimensions, ahp.dimensions.&lt;name&gt; over their indicators. */
+  private static AhpHierarchy.Weights hierarchy(Config a, List<String> names) {
+    String prefix = "tiering.scoring.ahp";
+    List<AhpHierarchy.Dimension> dimensions = new ArrayList<>();
+    Config all = a.getConfig("dimensions");
+    for (String name : all.root().keySet()) {
+      Config d = all.getConfig("\"" + name + "\"");
+      String path = prefix + ".dimensions." + name;
+      TieringException.check(d.hasPath("indicators"), "%s.indicators is missing", path);
+      dimensions.add(new AhpHierarchy.Dimension(name, d.getStringList("indicators"),
+          d.hasPath("matrix") ? Optional.of(matrix(path + ".matrix", d.getList("matrix"))) : Optional.empty()));
+    }
+    AhpHierarchy.Weights h = AhpHierarchy.weights(prefix, a.getStringList("criteria"),
+        matrix(prefix + ".matrix", a.getList("matrix")), dimensions);
+    TieringException.check(new java.util.HashSet<>(h.global().keySet()).equals(new java.util.HashSet<>(names)),
+        "%s.dimensions must place each indicator %s in one dimension, got %s", prefix, names, h.global().keySet());
+    return h;
   }
 
   /** Matrix entries as numbers or fractions written "1/3". */
   private static double[][] matrix(ConfigList rows) {
+    return matrix("tiering.scoring.ahp.matrix", rows);
+  }
+
+  private static double[][] matrix(String path, ConfigList rows) {
     double[][] m = new double[rows.size()][];
     for (int i = 0; i < rows.size(); i++) {
-      TieringException.check(rows.get(i) instanceof ConfigList, "tiering.scoring.ahp.matrix row %d is not a list", i + 1);
+      TieringException.check(rows.get(i) instanceof ConfigList, "%s row %d is not a list", path, i + 1);
       ConfigList row = (ConfigList) rows.get(i);
       m[i] = new double[row.size()];
       for (int j = 0; j < row.size(); j++) {
@@ -401,7 +475,7 @@ public record TieringConfig(
           m[i][j] = slash < 0 ? Double.parseDouble(text)
               : Double.parseDouble(text.substring(0, slash)) / Double.parseDouble(text.substring(slash + 1));
         } catch (NumberFormatException e) {
-          throw new TieringException(String.format("tiering.scoring.ahp.matrix entry (%d, %d) is not a number: %s", i + 1, j + 1, text));
+          throw new TieringException(String.format("%s entry (%d, %d) is not a number: %s", path, i + 1, j + 1, text));
         }
       }
     }
@@ -419,7 +493,22 @@ public record TieringConfig(
   private static LifetimeValue lifetimeValue(Config l) {
     return new LifetimeValue(l.getBoolean("enabled"), l.getInt("horizon-months"), l.getDouble("monthly-discount-rate"),
         l.getString("margin-source"), l.getDouble("margin"), l.getDouble("monthly-service-cost"),
-        l.getInt("max-iterations"), l.getDouble("tolerance"));
+        l.getInt("max-iterations"), l.getDouble("tolerance"),
+        new Npv(l.getInt("npv-years"), l.getDouble("yearly-discount-rate"), l.getDouble("yearly-maintenance-cost"),
+            l.getDouble("acquisition-cost"), l.getString("acquisition-cost-column")));
+  }
+
+  private static PurchaseTiming purchaseTiming(Config t) {
+    return new PurchaseTiming(t.getInt("a-days"), t.getInt("b-days"), t.getInt("c-days"), t.getDouble("probability"),
+        t.getInt("no-chance-days"), t.getDouble("no-chance-probability"));
+  }
+
+  private static CostToServe costToServe(Config c) {
+    boolean company = c.getValue("average-margin").valueType() == com.typesafe.config.ConfigValueType.STRING
+        && "company".equals(c.getString("average-margin"));
+    return new CostToServe(c.getDouble("per-order"), c.getDouble("per-invoice"), c.getDouble("per-customer-year"),
+        company ? Optional.empty() : Optional.of(c.getDouble("average-margin")),
+        c.getDouble("gold-multiple"), c.getDouble("silver-multiple"), c.getDouble("ordinary-multiple"));
   }
 
   private static Segmentation segmentation(Config s) {
@@ -517,6 +606,28 @@ public record TieringConfig(
     TieringException.check(lifetimeValue.horizonMonths() > 0 && lifetimeValue.monthlyDiscountRate() >= 0
             && lifetimeValue.maxIterations() > 0 && lifetimeValue.tolerance() > 0,
         "tiering.lifetime-value needs horizon-months > 0, monthly-discount-rate >= 0, max-iterations > 0 and tolerance > 0");
+    Npv npv = lifetimeValue.npv();
+    TieringException.check(npv.years() > 0 && npv.yearlyDiscountRate() >= 0,
+        "tiering.lifetime-value needs npv-years > 0 and yearly-discount-rate >= 0, got %d and %s", npv.years(),
+        npv.yearlyDiscountRate());
+    PurchaseTiming timing = purchaseTiming;
+    TieringException.check(0 < timing.aDays() && timing.aDays() < timing.bDays() && timing.bDays() < timing.cDays()
+            && timing.noChanceDays() > 0,
+        "tiering.purchase-timing needs 0 < a-days < b-days < c-days and no-chance-days > 0, got %d, %d, %d and %d",
+        timing.aDays(), timing.bDays(), timing.cDays(), timing.noChanceDays());
+    TieringException.check(timing.probability() > 0 && timing.probability() <= 1
+            && timing.noChanceProbability() >= 0 && timing.noChanceProbability() <= 1,
+        "tiering.purchase-timing needs probability in (0, 1] and no-chance-probability in [0, 1], got %s and %s",
+        timing.probability(), timing.noChanceProbability());
+    CostToServe cost = costToServe;
+    TieringException.check(cost.perOrder() >= 0 && cost.perInvoice() >= 0 && cost.perCustomerYear() >= 0,
+        "tiering.cost-to-serve needs per-order, per-invoice and per-customer-year >= 0, got %s, %s and %s",
+        cost.perOrder(), cost.perInvoice(), cost.perCustomerYear());
+    TieringException.check(cost.goldMultiple() > cost.silverMultiple() && cost.silverMultiple() > cost.ordinaryMultiple(),
+        "tiering.cost-to-serve needs gold-multiple > silver-multiple > ordinary-multiple, got %s, %s and %s",
+        cost.goldMultiple(), cost.silverMultiple(), cost.ordinaryMultiple());
+    TieringException.check(cost.averageMargin().map(m -> m > 0).orElse(true),
+        "tiering.cost-to-serve.average-margin must be company or a positive number, got %s", cost.averageMargin().orElse(0.0));
     TieringException.check(MARGIN_SOURCES.contains(lifetimeValue.marginSource()),
         "tiering.lifetime-value.margin-source must be one of %s, got %s", MARGIN_SOURCES, lifetimeValue.marginSource());
     if (!lifetimeValue.enabled()) {

@@ -1,6 +1,7 @@
 package io.valuetier.grading;
 
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.PURCHASE_TIMING;
 import static io.valuetier.schema.Columns.SCORE_PREFIX;
 import static io.valuetier.schema.Columns.VALUE_GRADE;
 import static io.valuetier.schema.Columns.VALUE_SCORE;
@@ -11,6 +12,7 @@ import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.config.TieringConfig;
+import io.valuetier.lifetime.PurchaseTiming;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,13 +32,17 @@ import org.apache.spark.sql.types.DataTypes;
  * Adds {@code score_<indicator>} for each indicator, {@code value_score} and {@code value_grade}.
  */
 public final class CompositeScore {
+  /** purchase_timing as a number while it is scored (A = 4 … E = 0). */
+  private static final String PURCHASE_TIMING_LEVEL = "purchase_timing_level";
+
   private final TieringConfig.Scoring config;
 
   public CompositeScore(TieringConfig.Scoring config) {
     this.config = config;
   }
 
-  public Dataset<Row> apply(Dataset<Row> customers) {
+  public Dataset<Row> apply(Dataset<Row> input) {
+    Dataset<Row> customers = withGradeLevels(input);
     // Percentile ranks are computed on narrow (id, value) frames from the input, joined with one
     // another first and with the wide customer rows once: one wide shuffle, not one per indicator.
     Dataset<Row> ranks = null;
@@ -61,7 +67,18 @@ public final class CompositeScore {
       weightPresent = weightPresent.plus(when(points.isNotNull(), lit(w)).otherwise(0.0));
     }
     Column score = when(weightPresent.gt(0), weighted.divide(weightPresent));
-    return scored.withColumn(VALUE_SCORE, score).withColumn(VALUE_GRADE, grade(col(VALUE_SCORE)));
+    return scored.withColumn(VALUE_SCORE, score).withColumn(VALUE_GRADE, grade(col(VALUE_SCORE))).drop(PURCHASE_TIMING_LEVEL);
+  }
+
+  /** The numeric column an indicator scores: a grade column enters by its level. */
+  private static String source(TieringConfig.Indicator indicator) {
+    return PURCHASE_TIMING.equals(indicator.column()) ? PURCHASE_TIMING_LEVEL : indicator.column();
+  }
+
+  /** A grade that an indicator scores gets a whole-number level column for the duration of the scoring. */
+  private Dataset<Row> withGradeLevels(Dataset<Row> customers) {
+    boolean timing = config.indicators().stream().anyMatch(i -> PURCHASE_TIMING.equals(i.column()));
+    return timing ? customers.withColumn(PURCHASE_TIMING_LEVEL, PurchaseTiming.level(col(PURCHASE_TIMING))) : customers;
   }
 
   public static String scoreColumn(TieringConfig.Indicator indicator) {
@@ -70,7 +87,7 @@ public final class CompositeScore {
 
   /** Points of the first band (highest min first) the value reaches; null stays null. */
   private static Column bands(TieringConfig.Indicator indicator) {
-    Column value = col(indicator.column()).cast(DataTypes.DoubleType);
+    Column value = col(source(indicator)).cast(DataTypes.DoubleType);
     List<TieringConfig.Band> bands = indicator.bands();
     Column points = when(value.geq(bands.get(0).min()), bands.get(0).points());
     for (TieringConfig.Band b : bands.subList(1, bands.size())) {
@@ -81,7 +98,7 @@ public final class CompositeScore {
 
   /** Percentile rank × 100 among customers with a value; ties share the lowest rank (as percent_rank). */
   private static Dataset<Row> percentileRanks(Dataset<Row> customers, TieringConfig.Indicator indicator) {
-    if (customers.schema().apply(indicator.column()).dataType() instanceof IntegralType) {
+    if (customers.schema().apply(source(indicator)).dataType() instanceof IntegralType) {
       Optional<Dataset<Row>> byValue = percentileRanksByValue(customers, indicator);
       if (byValue.isPresent()) {
         return byValue.get();
@@ -90,7 +107,7 @@ public final class CompositeScore {
     String value = "pct_value";
     Column order = indicator.higherIsBetter() ? col(value).asc() : col(value).desc();
     GlobalOrder ordered = new GlobalOrder(
-        customers.select(col(CUSTOMER_ID), col(indicator.column()).cast(DataTypes.DoubleType).as(value))
+        customers.select(col(CUSTOMER_ID), col(source(indicator)).cast(DataTypes.DoubleType).as(value))
             .where(col(value).isNotNull()),
         order);
     GlobalOrder.Offset offset = ordered.offset(lit(1L));
@@ -112,7 +129,7 @@ public final class CompositeScore {
    */
   private static Optional<Dataset<Row>> percentileRanksByValue(Dataset<Row> customers, TieringConfig.Indicator indicator) {
     String value = "pct_value";
-    List<Row> counts = customers.select(col(indicator.column()).cast(DataTypes.LongType).as(value))
+    List<Row> counts = customers.select(col(source(indicator)).cast(DataTypes.LongType).as(value))
         .where(col(value).isNotNull()).groupBy(value).count()
         .limit(MAX_DISTINCT_VALUES + 1).collectAsList();
     if (counts.size() > MAX_DISTINCT_VALUES) {
@@ -130,7 +147,7 @@ public final class CompositeScore {
     }
     StructType schema = new StructType().add(value, DataTypes.LongType).add(scoreColumn(indicator), DataTypes.DoubleType);
     Dataset<Row> scoreOfValue = customers.sparkSession().createDataFrame(scores, schema);
-    return Optional.of(customers.select(col(CUSTOMER_ID), col(indicator.column()).cast(DataTypes.LongType).as(value))
+    return Optional.of(customers.select(col(CUSTOMER_ID), col(source(indicator)).cast(DataTypes.LongType).as(value))
         .join(broadcast(scoreOfValue), value).drop(value));
   }
 

@@ -9,13 +9,14 @@ import org.apache.spark.storage.StorageLevel;
 public final class Grading {
   private Grading() {}
 
-  /** RFM, ABC, credit, composite score, lifecycle and value–potential columns added to {@code features}. */
+  /** RFM, ABC, credit, cost contribution, composite score, lifecycle and value–potential columns added to {@code features}. */
   public static Dataset<Row> apply(Dataset<Row> features, TieringConfig config, boolean hasCost) {
     Dataset<Row> rfm = RfmGrading.withRfmScores(features);
     // Cached after each join-based step: the steps after it scan the result several times, and a
     // cached relation keeps their plans (and planning time) small. The job clears the cache.
     Dataset<Row> abc = new AbcGrading(config.abc(), hasCost).apply(rfm).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> credit = CustomerStages.withCreditScore(abc, config.credit());
+    Dataset<Row> credit = CostContribution.apply(CustomerStages.withCreditScore(abc, config.credit()), config.costToServe(),
+        config.windowDays());
     Dataset<Row> scored = new CompositeScore(config.scoring()).apply(credit).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> staged = CustomerStages.withLifecycleStage(scored, config.lifecycle());
     return CustomerStages.withValuePotential(staged, config.valuePotential());

@@ -30,6 +30,7 @@ public record InputTables(
     long transactionBytes,
     Optional<Dataset<Row>> customers,
     Optional<Dataset<Row>> invoices,
+    Optional<Dataset<Row>> serviceCosts,
     Map<String, String> schemaDrift) {
 
   public static final String TRANSACTIONS = "transactions";
@@ -42,6 +43,7 @@ public record InputTables(
       Pattern.compile("(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)(\\.(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*))+");
   /** A table's size when the catalog does not tell: sizes shuffles as for about 1 GB. */
   private static final long UNKNOWN_SIZE = 1L << 30;
+  public static final String SERVICE_COSTS = "service_costs";
 
   public static InputTables read(SparkSession spark, TieringConfig.Input config, String inputDir) {
     Map<String, String> drift = new TreeMap<>();
@@ -58,7 +60,10 @@ public record InputTables(
     invoices.ifPresent(i -> requireColumns(INVOICES, i, config, Columns.CUSTOMER_ID, Columns.DUE_DATE, Columns.PAID_DATE));
     long bytes = isTableName(config.transactions()) ? tableBytes(transactions)
         : bytes(spark, resolve(inputDir, config.transactions()));
-    return new InputTables(transactions, bytes, customers, invoices, drift);
+    Optional<Dataset<Row>> serviceCosts = readTable(spark, SERVICE_COSTS, inputDir, config.serviceCosts(), config,
+        List.of(Columns.CUSTOMER_ID, Columns.COST), drift);
+    serviceCosts.ifPresent(c -> requireColumns(SERVICE_COSTS, c, config, Columns.CUSTOMER_ID, Columns.COST));
+    return new InputTables(transactions, bytes, customers, invoices, serviceCosts, drift);
   }
 
   /**

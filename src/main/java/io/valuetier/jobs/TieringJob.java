@@ -2,6 +2,8 @@ package io.valuetier.jobs;
 
 import static io.valuetier.schema.Columns.ABC_CLASS;
 import static io.valuetier.schema.Columns.COMPUTED_TIER;
+import static io.valuetier.schema.Columns.COST_CONTRIBUTION_CLASS;
+import static io.valuetier.schema.Columns.PURCHASE_TIMING;
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
 import static io.valuetier.schema.Columns.TIER_CHANGED;
 import static io.valuetier.schema.Columns.LIFECYCLE_STAGE;
@@ -14,13 +16,16 @@ import static org.apache.spark.sql.functions.col;
 
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
+import io.valuetier.features.CostToServe;
 import io.valuetier.features.CreditFeatures;
 import io.valuetier.grading.Grading;
 import io.valuetier.grading.TierStability;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
+import io.valuetier.lifetime.CustomerNpv;
 import io.valuetier.lifetime.LifetimeValue;
+import io.valuetier.lifetime.PurchaseTiming;
 import io.valuetier.lifetime.PurchaseHistory;
 import io.valuetier.privacy.Privacy;
 import io.valuetier.privacy.Publication;
@@ -117,15 +122,20 @@ public final class TieringJob {
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);
       Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
-          () -> cached(new CreditFeatures(asOf, config.windowDays()).apply(
-              new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted()),
-              read.tables().invoices())),
+          () -> cached(new CostToServe(asOf, config.windowDays(), config.costToServe()).apply(
+              new CreditFeatures(asOf, config.windowDays()).apply(
+                  new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted()),
+                  read.tables().invoices()),
+              read.tables().serviceCosts(), read.tables().invoices())),
           f -> f.count() + " customers");
       Dataset<Row> histories = cached(new PurchaseHistory(asOf).apply(input.accepted()));
       LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
       LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "BG/NBD and Gamma-Gamma lifetime value",
           () -> lifetime.fit(histories), LifetimeValue.Fitted::toString);
-      Dataset<Row> valued = lifetime.apply(features, histories, lifetimeFit);
+      Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
+          new CustomerNpv(config.lifetimeValue().npv()).apply(lifetime.apply(features, histories, lifetimeFit),
+              read.tables().customers()),
+          lifetimeFit.purchaseModel());
       Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
           () -> cached(Grading.apply(valued, config, input.hasCost())),
           g -> g.count() + " customers graded");
@@ -167,7 +177,7 @@ public final class TieringJob {
           features.count(), config.primaryMethod(), decision.k(), decision.silhouette(), decision.silhouetteByK(),
           lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
           decision.decision() + ": " + decision.reason(), decision.modelDate(), decision.drift(),
-          decision.previousSnapshotDate().orElse(null), input.schemaDrift());
+          decision.previousSnapshotDate().orElse(null), input.schemaDrift(), config.scoring().summary());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.
@@ -307,6 +317,8 @@ public final class TieringJob {
     m.put("value_grade", VALUE_GRADE);
     m.put("lifecycle", LIFECYCLE_STAGE);
     m.put("value_potential", VALUE_POTENTIAL);
+    m.put("cost_contribution", COST_CONTRIBUTION_CLASS);
+    m.put("purchase_timing", PURCHASE_TIMING);
     m.put("tier", TIER);
     return m;
   }

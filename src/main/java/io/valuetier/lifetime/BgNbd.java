@@ -113,6 +113,22 @@ public final class BgNbd implements LogLikelihood {
     return c / (a - 1) * bracket / (1 + odds);
   }
 
+  /**
+   * P(at least one purchase in (T, T + h] | x, t_x, T) = p_alive · (1 − ((α+T)/(α+T+h))^(r+x)).
+   * A customer who has left buys nothing. One who is alive at T cannot leave before their next
+   * purchase (dropout happens only right after a purchase), so "no purchase in (T, T+h]" is "no
+   * Poisson event in h days", probability e^(−λh); given the history and being alive, λ is
+   * Gamma(r+x, α+T) (prior Gamma(r, α) times λ^x e^(−λT)), whose Laplace transform at h is
+   * ((α+T)/(α+T+h))^(r+x). Derivation in docs/lifetime-value.md.
+   */
+  public static double probabilityOfPurchase(Params p, int x, int tx, int t, double horizonDays) {
+    if (horizonDays <= 0) {
+      return 0.0;
+    }
+    double none = (p.r() + x) * Math.log1p(-horizonDays / (p.alpha() + t + horizonDays));
+    return probabilityAlive(p, x, tx, t) * -Math.expm1(none);
+  }
+
   private static double logOddsDead(Params p, double x, double tx, double t) {
     return Math.log(p.a()) - Math.log(p.b() + x - 1) + (p.r() + x) * (Math.log(p.alpha() + t) - Math.log(p.alpha() + tx));
   }

@@ -47,7 +47,8 @@ public final class LifetimeValue {
       .add(P_ALIVE, DataTypes.DoubleType)
       .add(EXPECTED_ORDERS_H, DataTypes.DoubleType)
       .add(EXPECTED_AVG_VALUE, DataTypes.DoubleType)
-      .add(CLV, DataTypes.DoubleType);
+      .add(CLV, DataTypes.DoubleType)
+      .add(CustomerNpv.BEFORE_ACQUISITION, DataTypes.DoubleType);
 
   /** Both fits, or why a model was not fitted (disabled, nobody bought twice). */
   public record Fitted(Optional<MaximumLikelihood.Fit> purchases, Optional<MaximumLikelihood.Fit> spend,
@@ -66,6 +67,11 @@ public final class LifetimeValue {
       purchases.ifPresent(f -> all.put(BG_NBD, f.logLikelihood()));
       spend.ifPresent(f -> all.put(GAMMA_GAMMA, f.logLikelihood()));
       return all;
+    }
+
+    /** The fitted purchase model's P(a purchase within h days), for purchase timing; empty when not fitted. */
+    public Optional<PurchaseTiming.Model> purchaseModel() {
+      return purchases.map(f -> PurchaseTiming.Model.bgNbd(BgNbd.Params.of(f.values())));
     }
 
     @Override
@@ -146,6 +152,7 @@ public final class LifetimeValue {
         .withColumn(EXPECTED_ORDERS_H, col(PREDICTION + "." + EXPECTED_ORDERS_H))
         .withColumn(EXPECTED_AVG_VALUE, col(PREDICTION + "." + EXPECTED_AVG_VALUE))
         .withColumn(CLV, col(PREDICTION + "." + CLV))
+        .withColumn(CustomerNpv.BEFORE_ACQUISITION, col(PREDICTION + "." + CustomerNpv.BEFORE_ACQUISITION))
         .drop(PREDICTION);
   }
 
@@ -164,7 +171,7 @@ public final class LifetimeValue {
     @Override
     public Row call(Integer x, Integer tx, Integer t, Double meanSpend, Double customerMargin) {
       if (purchases == null || x == null) {
-        return RowFactory.create(null, null, null, null);
+        return RowFactory.create(null, null, null, null, null);
       }
       double pAlive = BgNbd.probabilityAlive(purchases, x, tx, t);
       int months = config.horizonMonths();
@@ -174,15 +181,27 @@ public final class LifetimeValue {
       }
       Double avgValue = null;
       Double clv = null;
+      Double npv = null;
       if (spend != null) {
         double value = GammaGamma.expectedAverageValue(spend, x, meanSpend == null ? 0 : meanSpend);
         if (Double.isFinite(value)) {
           avgValue = value;
           clv = presentValue(cumulative, value, margin(customerMargin), config.monthlyServiceCost() * pAlive,
               config.monthlyDiscountRate());
+          npv = yearlyPresentValue(x, tx, t, value, margin(customerMargin));
         }
       }
-      return RowFactory.create(pAlive, cumulative[months], avgValue, clv);
+      return RowFactory.create(pAlive, cumulative[months], avgValue, clv, npv);
+    }
+
+    /** The NPV sum before the acquisition cost, over whole years (see {@link CustomerNpv}). */
+    private double yearlyPresentValue(int x, int tx, int t, double value, double margin) {
+      TieringConfig.Npv npv = config.npv();
+      double[] cumulative = new double[npv.years() + 1];
+      for (int year = 1; year <= npv.years(); year++) {
+        cumulative[year] = BgNbd.expectedPurchases(purchases, x, tx, t, year * CustomerNpv.DAYS_PER_YEAR);
+      }
+      return CustomerNpv.presentValue(cumulative, value, margin, npv.yearlyMaintenanceCost(), npv.yearlyDiscountRate());
     }
 
     private double margin(Double customerMargin) {

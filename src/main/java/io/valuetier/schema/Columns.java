@@ -47,6 +47,12 @@ public final class Columns {
   public static final String ON_TIME_RATE = "on_time_rate";
   public static final String AVG_DAYS_LATE = "avg_days_late";
   public static final String OVERDUE_OPEN = "overdue_open";
+  /** Yearly cost to serve: service_costs in W and configured rules, scaled to a year. */
+  public static final String COST_TO_SERVE = "cost_to_serve";
+
+  // Input: service_costs (optional): customer_id, cost, and date or period ("yyyy-MM").
+  public static final String COST_DATE = "date";
+  public static final String COST_PERIOD = "period";
 
   // Purchase history and predicted lifetime value (§7).
   /** x: purchase days after the first one (same-day purchases merged). */
@@ -61,6 +67,16 @@ public final class Columns {
   public static final String EXPECTED_ORDERS_H = "expected_orders_h";
   public static final String EXPECTED_AVG_VALUE = "expected_avg_value";
   public static final String CLV = "clv";
+  /** P(at least one purchase within 30, 90, 180 days of D), from the BG/NBD fit. */
+  public static final String P_PURCHASE_30D = "p_purchase_30d";
+  public static final String P_PURCHASE_90D = "p_purchase_90d";
+  public static final String P_PURCHASE_180D = "p_purchase_180d";
+  /** Purchase timing grade A–E (expected to buy within a month … no realistic chance). */
+  public static final String PURCHASE_TIMING = "purchase_timing";
+  /** Customer NPV, yearly: Σ_t (M·Q_t − X)/(1+i)^t − C. */
+  public static final String NPV = "npv";
+  /** The acquisition cost C of the NPV (configured, or from the customers table). */
+  public static final String ACQUISITION_COST = "acquisition_cost";
 
   // Grades (§5).
   public static final String R_SCORE = "r_score";
@@ -76,6 +92,9 @@ public final class Columns {
   public static final String LIFECYCLE_STAGE = "lifecycle_stage";
   public static final String CREDIT_SCORE = "credit_score";
   public static final String VALUE_POTENTIAL = "value_potential";
+  /** Yearly profit / yearly cost to serve, and its class gold / silver / ordinary / eliminate. */
+  public static final String COST_CONTRIBUTION_RATE = "cost_contribution_rate";
+  public static final String COST_CONTRIBUTION_CLASS = "cost_contribution_class";
   public static final String SEGMENT_ID = "segment_id";
   public static final String SEGMENT = "segment";
   public static final String SEGMENT_RANK = "segment_rank";

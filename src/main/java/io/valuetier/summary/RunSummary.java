@@ -38,7 +38,8 @@ public record RunSummary(
     java.time.LocalDate segmentationModelDate,
     Double drift,
     java.time.LocalDate previousSnapshotDate,
-    Map<String, String> inputSchemaDrift) {
+    Map<String, String> inputSchemaDrift,
+    Map<String, Double> scoringWeights) {
 
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -70,7 +71,11 @@ public record RunSummary(
       .add("previous_snapshot_date", DataTypes.DateType, true)
       // Input files read with a reconciled schema (tiering.input.schema-drift): "transactions/part-0.parquet"
       // → "missing cost" (those columns are null in that file's rows). Empty when all files agree.
-      .add("input_schema_drift", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false);
+      .add("input_schema_drift", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
+
+      // Composite-score weights: "weight.<indicator>" (global), "dimension.<name>" (two-level AHP)
+      // and "cr.<matrix path>" (each AHP matrix's consistency ratio).
+      .add("scoring_weights", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
 
   public Dataset<Row> toFrame(SparkSession spark) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
@@ -78,7 +83,7 @@ public record RunSummary(
         silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds, segmentationDecision,
         segmentationModelDate == null ? null : java.sql.Date.valueOf(segmentationModelDate), drift,
         previousSnapshotDate == null ? null : java.sql.Date.valueOf(previousSnapshotDate),
-        inputSchemaDrift);
+        inputSchemaDrift, scoringWeights);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

@@ -125,4 +125,32 @@ class CompositeScoreTest {
     assertNull(s.get("no-invoices").getAs("score_credit"));
     assertEquals(100.0, s.get("no-invoices").<Double>getAs(Columns.VALUE_SCORE), 1e-9);
   }
+
+  @Test
+  void purchaseTimingIsScoredByItsLevel() {
+    // Level A = 4 … E = 0; bands at 4 → 100, 3 → 75, 2 → 50, else 0; percentile on the level:
+    // levels 4, 3, 3, 0 and a null → ranks 4, 2, 2, 1 of 4 → 100, 33.3, 33.3, 0; null is left out.
+    TieringConfig config = TieringConfig.parse("tiering.scoring { indicators = ["
+        + "{ name = timing, column = purchase_timing, method = bands, otherwise = 0,"
+        + " bands = [ { min = 4, points = 100 }, { min = 3, points = 75 }, { min = 2, points = 50 } ] },"
+        + "{ name = timing_rank, column = purchase_timing, method = percentile } ],"
+        + " weights { timing = 1, timing_rank = 1 } }");
+    StructType schema = new StructType().add(Columns.CUSTOMER_ID, DataTypes.StringType)
+        .add(Columns.PURCHASE_TIMING, DataTypes.StringType);
+    Map<String, Row> s = new HashMap<>();
+    for (Row r : new CompositeScore(config.scoring()).apply(frame(schema, new Object[] {"a", "A"}, new Object[] {"b", "B"},
+        new Object[] {"b2", "B"}, new Object[] {"e", "E"}, new Object[] {"none", null})).collectAsList()) {
+      s.put(r.getAs(Columns.CUSTOMER_ID), r);
+    }
+    assertEquals(100.0, s.get("a").<Double>getAs("score_timing"), 1e-12);
+    assertEquals(75.0, s.get("b").<Double>getAs("score_timing"), 1e-12);
+    assertEquals(0.0, s.get("e").<Double>getAs("score_timing"), 1e-12);
+    assertEquals(100.0, s.get("a").<Double>getAs("score_timing_rank"), 1e-9);
+    assertEquals(100.0 / 3, s.get("b2").<Double>getAs("score_timing_rank"), 1e-9);
+    assertEquals(0.0, s.get("e").<Double>getAs("score_timing_rank"), 1e-9);
+    assertEquals((75.0 + 100.0 / 3) / 2, s.get("b").<Double>getAs(Columns.VALUE_SCORE), 1e-9);
+    assertNull(s.get("none").getAs(Columns.VALUE_SCORE), "no timing, no score");
+    assertEquals(false, java.util.Arrays.asList(s.get("a").schema().fieldNames()).contains("purchase_timing_level"),
+        "the level is not left behind");
+  }
 }

@@ -46,6 +46,12 @@ class EndToEndTest {
     org.apache.commons.io.FileUtils.deleteDirectory(lake.toFile());
     warehouse = lake.toString();
     new SyntheticData(new SyntheticData.Spec(CUSTOMERS, 7, D2, 2, 0.002)).write(spark, input);
+    // An optional service_costs table: 25.00 dated ten days before D1 for a hundred customers of the
+    // customers table (the transactions hold planted bad ids).
+    spark.read().parquet(input + "/customers").select(Columns.CUSTOMER_ID).distinct().orderBy(Columns.CUSTOMER_ID).limit(100)
+        .withColumn(Columns.COST, org.apache.spark.sql.functions.lit(new java.math.BigDecimal("25.00")))
+        .withColumn(Columns.COST_DATE, org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(D1.minusDays(10))))
+        .write().parquet(input + "/service_costs");
     File conf = dir.resolve("test.conf").toFile();
     Files.writeString(conf.toPath(), "tiering { lake.catalog = e2e, quality.max-rejected-share = 0.2, segmentation { k-min = 3, k-max = 4 } }");
     config = TieringConfig.load(Optional.of(conf));
@@ -70,7 +76,9 @@ class EndToEndTest {
         Columns.ABC_CLASS, Columns.CUMULATIVE_SHARE, Columns.VALUE_SCORE, Columns.VALUE_GRADE,
         Columns.LIFECYCLE_STAGE, Columns.CREDIT_SCORE, Columns.VALUE_POTENTIAL, Columns.SEGMENT_ID,
         Columns.SEGMENT, Columns.TIER, Columns.ON_TIME_RATE, Columns.P_ALIVE, Columns.EXPECTED_ORDERS_H,
-        Columns.EXPECTED_AVG_VALUE, Columns.CLV}) {
+        Columns.EXPECTED_AVG_VALUE, Columns.CLV, Columns.P_PURCHASE_30D, Columns.P_PURCHASE_90D, Columns.P_PURCHASE_180D,
+        Columns.PURCHASE_TIMING, Columns.NPV, Columns.COST_TO_SERVE, Columns.COST_CONTRIBUTION_RATE,
+        Columns.COST_CONTRIBUTION_CLASS}) {
       assertTrue(io.valuetier.SparkTestSession.columns(tiers).contains(c), "customer_tiers lacks " + c);
     }
     assertEquals(0, tiers.where(col(Columns.VALUE_GRADE).isNull().or(col(Columns.LIFECYCLE_STAGE).isNull())
@@ -91,6 +99,19 @@ class EndToEndTest {
     }
     assertEquals(0, tiers.where(col(Columns.REPEAT_PURCHASES).isNotNull().and(col(Columns.CLV).isNull()
         .or(col(Columns.P_ALIVE).lt(0)).or(col(Columns.P_ALIVE).gt(1)))).count(), "valued, p_alive a probability");
+    // The service_costs table reached those of the hundred with a history by D1 (W = 365: no
+    // scaling; no rules by default); everyone else costs nothing.
+    long served = tiers.where(col(Columns.COST_TO_SERVE).equalTo(25.0)).count();
+    assertTrue(served > 50 && served <= 100, served + " customers with a service cost");
+    assertEquals(customers - served, tiers.where(col(Columns.COST_TO_SERVE).equalTo(0.0)).count());
+    assertEquals(0, tiers.where(col(Columns.REPEAT_PURCHASES).isNotNull().and(col(Columns.PURCHASE_TIMING).isNull()
+        .or(col(Columns.NPV).isNull()).or(col(Columns.P_PURCHASE_30D).gt(col(Columns.P_PURCHASE_90D))))).count(),
+        "timing and npv for every customer with a history, P(30 d) <= P(90 d)");
+    assertTrue(run.<String, Double>getJavaMap(run.fieldIndex("scoring_weights")).containsKey("cr.tiering.scoring.ahp.matrix"));
+    Dataset<Row> newMethods = table(Tables.TIER_SUMMARY, D1).where(col("method").isin("cost_contribution", "purchase_timing"));
+    assertEquals(2, newMethods.select("method").distinct().count(), "both new methods are in tier_summary");
+    assertEquals(0, newMethods.where(col("grade").isNotNull().and(col("treatment").isNull())).count(),
+        "every class and timing grade has its treatment");
     // Every method's customer shares add up to 100 %.
     for (Row r : table(Tables.TIER_SUMMARY, D1).groupBy("method").sum("customer_share_pct").collectAsList()) {
       assertEquals(100.0, r.getDouble(1), 1e-6, "shares of " + r.getString(0));
