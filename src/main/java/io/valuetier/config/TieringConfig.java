@@ -135,6 +135,11 @@ public record TieringConfig(
     public boolean embedded() {
       return "embedded".equals(type);
     }
+
+    /** An Iceberg REST catalog at {@code properties.uri} (Iceberg's catalog property {@code type = rest}). */
+    public boolean rest() {
+      return "rest".equals(type);
+    }
   }
 
   public static final List<String> PRIMARY_METHODS =
@@ -383,9 +388,12 @@ public record TieringConfig(
         PRIMARY_METHODS,
         primaryMethod);
     TieringException.check(
-        lake.embedded() || "custom".equals(lake.type()),
-        "tiering.lake.type must be embedded or custom, got %s",
+        lake.embedded() || lake.rest() || "custom".equals(lake.type()),
+        "tiering.lake.type must be embedded, rest or custom, got %s",
         lake.type());
+    TieringException.check(
+        !lake.rest() || !lake.properties().getOrDefault("uri", "").isBlank(),
+        "tiering.lake.type = rest needs the catalog's address in tiering.lake.properties.uri, e.g. http://127.0.0.1:8181");
   }
 
   private static Map<String, String> stringMap(Config c) {
