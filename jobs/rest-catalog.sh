@@ -27,7 +27,8 @@ classpath() {
   local cp="$state/classpath.txt" pom="jobs/rest-catalog/pom.xml"
   if [[ ! -s "$cp" || "$pom" -nt "$cp" ]]; then
     echo "resolving the REST catalog server (mvn -f $pom) ..." >&2
-    mvn -B -q -ntp -Dstyle.color=never -f "$pom" dependency:build-classpath -Dmdep.outputFile="$cp" >&2
+    mvn -B -q -ntp -f "$pom" dependency:build-classpath -Dmdep.outputFile="$cp" 2>&1 \
+      | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2
   fi
   local classes="$state/classes" src="jobs/rest-catalog/LocalRestCatalog.java"
   if [[ ! -f "$classes/LocalRestCatalog.class" || "$src" -nt "$classes/LocalRestCatalog.class" ]]; then
