@@ -25,4 +25,4 @@ echo "REST catalog ready in $((SECONDS - started)) s"
 started=$SECONDS
 jobs/trino.sh start
 echo "Trino ready in $((SECONDS - started)) s"
-"$venv/bin/pytest" -q -p no:cacheprovider src/test/integration
+"$venv/bin/python" -m pytest -q -p no:cacheprovider src/test/integration
