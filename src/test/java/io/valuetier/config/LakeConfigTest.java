@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.valuetier.TieringException;
+import java.io.File;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** tiering.lake.type: embedded, rest (which needs an address) and custom; nothing else. */
@@ -34,6 +36,13 @@ class LakeConfigTest {
     TieringException e = assertThrows(TieringException.class,
         () -> TieringConfig.parse("tiering.lake.type = glue"));
     assertEquals("tiering.lake.type must be embedded, rest or custom, got glue", e.getMessage());
+  }
+
+  @Test
+  void clusterExampleUsesTheRestCatalog() {
+    TieringConfig.Lake lake = TieringConfig.load(Optional.of(new File("conf/cluster.conf"))).lake();
+    assertTrue(lake.rest());
+    assertEquals("http://iceberg-rest.internal:8181", lake.properties().get("uri"));
   }
 
   @Test
