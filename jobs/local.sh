@@ -13,6 +13,8 @@ if [[ ! -f "$jar" || ! -f "$classpath" || -n "$(find src conf pom.xml -newer "$j
   echo "building (mvn package) ..." >&2
   mvn -q -B -DskipTests package >&2
   mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath" >&2
+  # Maven leaves an unchanged jar untouched: mark it built, or a newer test file rebuilds every time.
+  touch "$jar"
 fi
 
 # The JVM flags Spark needs on Java 17: the list the pom passes to the tests, read from one place.

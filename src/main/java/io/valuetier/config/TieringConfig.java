@@ -222,6 +222,11 @@ public record TieringConfig(
     public boolean embedded() {
       return "embedded".equals(type);
     }
+
+    /** An Iceberg REST catalog at {@code properties.uri} (Iceberg's catalog property {@code type = rest}). */
+    public boolean rest() {
+      return "rest".equals(type);
+    }
   }
 
   public static final List<String> PRIMARY_METHODS =
@@ -648,9 +653,12 @@ public record TieringConfig(
     TieringException.check(SCHEMA_DRIFT.contains(input.schemaDrift()),
         "tiering.input.schema-drift must be one of %s, got %s", SCHEMA_DRIFT, input.schemaDrift());
     TieringException.check(
-        lake.embedded() || "custom".equals(lake.type()),
-        "tiering.lake.type must be embedded or custom, got %s",
+        lake.embedded() || lake.rest() || "custom".equals(lake.type()),
+        "tiering.lake.type must be embedded, rest or custom, got %s",
         lake.type());
+    TieringException.check(
+        !lake.rest() || !lake.properties().getOrDefault("uri", "").isBlank(),
+        "tiering.lake.type = rest needs the catalog's address in tiering.lake.properties.uri, e.g. http://127.0.0.1:8181");
   }
 
   private static java.time.ZoneId zone(String id) {

@@ -69,6 +69,10 @@ public final class Lake {
       spark.conf().set(prefix + ".uri", "jdbc:sqlite:" + new File(dir, SQLITE_FILE).getAbsolutePath());
       spark.conf().set(prefix + ".jdbc.schema-version", "V1");
     }
+    if (config.rest()) {
+      // Iceberg's REST client; the uri and any credentials come from the properties below.
+      spark.conf().set(prefix + ".type", "rest");
+    }
     spark.conf().set(prefix + ".warehouse", location);
     for (Map.Entry<String, String> e : config.properties().entrySet()) {
       spark.conf().set(prefix + "." + e.getKey(), e.getValue());

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Iceberg's own REST catalog server on this machine, for the integration tests and for trying a
+# production-style lake (tiering.lake.type = rest) without a catalog service:
+#   jobs/rest-catalog.sh start    # serves http://127.0.0.1:$REST_CATALOG_PORT (default 8181)
+#   jobs/rest-catalog.sh stop
+#   jobs/rest-catalog.sh status
+# The server is RESTCatalogServer from the test fixtures of org.apache.iceberg:iceberg-open-api,
+# its classpath resolved by Maven from jobs/rest-catalog/pom.xml. Behind it, Iceberg's JDBC
+# catalog on a SQLite file; tables and their files go to the warehouse folder
+# REST_CATALOG_WAREHOUSE (default target/rest-catalog/warehouse). Pass the same folder to the
+# job's --warehouse so the saved models sit next to the tables. State and log: target/rest-catalog/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+port="${REST_CATALOG_PORT:-8181}"
+state="$root/target/rest-catalog"
+warehouse="$(realpath -m "${REST_CATALOG_WAREHOUSE:-$state/warehouse}")"
+pidfile="$state/server.pid"
+log="$state/server.log"
+url="http://127.0.0.1:$port"
+
+running() { [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+answers() { curl -fs -o /dev/null --max-time 2 "$url/v1/config"; }
+
+classpath() {
+  local cp="$state/classpath.txt" pom="jobs/rest-catalog/pom.xml"
+  if [[ ! -s "$cp" || "$pom" -nt "$cp" ]]; then
+    echo "resolving the REST catalog server (mvn -f $pom) ..." >&2
+    mvn -B -q -ntp -f "$pom" dependency:build-classpath -Dmdep.outputFile="$cp" 2>&1 \
+      | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2
+  fi
+  local classes="$state/classes" src="jobs/rest-catalog/LocalRestCatalog.java"
+  if [[ ! -f "$classes/LocalRestCatalog.class" || "$src" -nt "$classes/LocalRestCatalog.class" ]]; then
+    mkdir -p "$classes"
+    javac -nowarn -d "$classes" -cp "$(cat "$cp")" "$src"
+  fi
+  echo "$classes:$(cat "$cp")"
+}
+
+start() {
+  mkdir -p "$state" "$warehouse"
+  if running; then
+    echo "REST catalog already running at $url (pid $(cat "$pidfile"))"
+    return 0
+  fi
+  local cp
+  cp="$(classpath)"
+  # The fixture reads its catalog properties from CATALOG_* variables (CATALOG_JDBC_SCHEMA__VERSION
+  # becomes jdbc.schema-version). V1 is the schema the job's embedded catalog uses too.
+  CATALOG_URI="jdbc:sqlite:$state/catalog.db" \
+  CATALOG_JDBC_SCHEMA__VERSION=V1 \
+  CATALOG_WAREHOUSE="file://$warehouse" \
+    nohup java -Xmx"${REST_CATALOG_MEMORY:-256m}" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+      -cp "$cp" LocalRestCatalog 127.0.0.1 "$port" >"$log" 2>&1 &
+  echo $! >"$pidfile"
+  # Ready when it answers the first call every client makes.
+  for _ in $(seq 1 300); do
+    if answers; then
+      echo "REST catalog at $url (warehouse $warehouse, log $log)"
+      return 0
+    fi
+    if ! running; then
+      echo "rest-catalog: the server exited; its log $log ends with:" >&2
+      tail -n 20 "$log" >&2
+      rm -f "$pidfile"
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "rest-catalog: no answer from $url/v1/config after 60 s (log $log)" >&2
+  stop
+  return 1
+}
+
+stop() {
+  if ! running; then
+    rm -f "$pidfile"
+    return 0
+  fi
+  local pid
+  pid="$(cat "$pidfile")"
+  kill "$pid"
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  rm -f "$pidfile"
+  echo "REST catalog stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) if running && answers; then echo "running at $url"; else echo "not running"; exit 1; fi ;;
+  *) echo "usage: jobs/rest-catalog.sh start|stop|status" >&2; exit 2 ;;
+esac
