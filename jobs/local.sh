@@ -17,10 +17,12 @@ fi
 
 # The JVM flags Spark needs on Java 17: the list the pom passes to the tests, read from one place.
 java_options="$(sed -n 's:.*<spark.java.options>\(.*\)</spark.java.options>.*:\1:p' pom.xml)"
+# Progress on stdout, Spark's own log and failure traces in target/logs/, one error line on stderr.
+mkdir -p "$root/target/logs"
 
 # shellcheck disable=SC2086
 exec java -Xmx"${DRIVER_MEMORY:-4g}" $java_options \
   -Dspark.master="${SPARK_MASTER:-local[*]}" \
   -Dspark.ui.enabled="${SPARK_UI:-false}" \
-  -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dvalue-tiering.log-dir="$root/target/logs" \
   -cp "$jar:$(cat "$classpath")" io.valuetier.Main "$@"

@@ -12,6 +12,7 @@ import static io.valuetier.schema.Columns.SEGMENT;
 import static io.valuetier.schema.Columns.TIER;
 import static org.apache.spark.sql.functions.col;
 
+import io.valuetier.Failures;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
 import io.valuetier.features.CreditFeatures;
@@ -45,7 +46,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * One nightly run (§1): read → validate → features → lifetime value → grades → segments → write
+ * One nightly run: read → validate → features → lifetime value → grades → segments → write
  * the lake.
  * Reads like the pipeline; each step lives in its own class.
  */
@@ -82,7 +83,35 @@ public final class TieringJob {
     }
   }
 
+  /**
+   * Runs the pipeline and writes the lake. When it fails and a lake is already there, a
+   * run_summary row with status FAILED and the cause goes in before the failure is rethrown, so
+   * a freshness dashboard sees the failed night.
+   */
   public Result run(String inputDir, String warehouse, boolean reuseModel) {
+    Instant started = Instant.now();
+    try {
+      return runStages(inputDir, warehouse, reuseModel);
+    } catch (Exception e) { // Spark throws its checked SparkException undeclared
+      recordFailure(warehouse, started, e);
+      throw e;
+    }
+  }
+
+  private void recordFailure(String warehouse, Instant started, Exception cause) {
+    if (!Lake.exists(config.lake(), warehouse)) {
+      return; // never create a lake only to say that a run failed
+    }
+    try {
+      Lake.open(spark, config.lake(), warehouse).append(Tables.RUN_SUMMARY,
+          RunSummary.failed(runId, config.hash(), started, config.primaryMethod(), stages.seconds())
+              .toFrame(spark, Failures.describe(cause)), asOf);
+    } catch (Exception e) { // the lake itself may be what failed: the run's own cause is the one to report
+      cause.addSuppressed(e);
+    }
+  }
+
+  private Result runStages(String inputDir, String warehouse, boolean reuseModel) {
     Instant started = Instant.now();
     Publication publish = new Publication(config.privacy());
     try {
