@@ -2,14 +2,14 @@
 # Runs the job locally with Spark on the classpath (no cluster, no spark-submit):
 #   jobs/local.sh generate --customers 10000 --output data/demo
 #   jobs/local.sh run --as-of 2026-11-21 --input data/demo --warehouse warehouse
-# Builds first when the sources are newer than the build. DRIVER_MEMORY (default 4g) sizes the JVM.
+# Builds first when the main sources, conf/ or the pom are newer than the build (tests do not count). DRIVER_MEMORY (default 4g) sizes the JVM.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 jar="target/value-tiering-0.1.0-SNAPSHOT.jar"
 classpath="target/classpath.txt"
-if [[ ! -f "$jar" || ! -f "$classpath" || -n "$(find src conf pom.xml -newer "$jar" -print -quit)" ]]; then
+if [[ ! -f "$jar" || ! -f "$classpath" || -n "$(find src/main conf pom.xml -newer "$jar" -print -quit)" ]]; then
   echo "building (mvn package) ..." >&2
   mvn -q -B -DskipTests package >&2
   mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath" >&2

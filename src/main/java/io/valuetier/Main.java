@@ -64,10 +64,10 @@ public final class Main {
       case RUN -> {
         new Publication(config.privacy()); // fails now if the pseudonym key is missing
         Preflight.inputs(config.input(), options.input);
-        Preflight.warehouse(config.lake(), options.warehouse);
         if (options.reuseModel) {
           Preflight.savedModel(options.warehouse, options.asOf);
         }
+        Preflight.warehouse(config.lake(), options.warehouse); // last: its write probe touches the folder
       }
       case VALIDATE -> {
         new Publication(config.privacy());

@@ -63,10 +63,10 @@ public final class Preflight {
       existing = existing.getParent();
     }
     TieringException.check(Files.isDirectory(existing), "warehouse %s: %s is not a directory", dir.get(), existing);
-    checkWritable(dir.get(), existing);
     if (config.embedded()) {
-      tablesUnder(config.catalog(), dir.get());
+      tablesUnder(config.catalog(), dir.get()); // first: refusing a copy must not touch it, not even by a probe
     }
+    checkWritable(dir.get(), existing);
   }
 
   /** For --reuse-model: a saved segmentation model on or before the date must be in the warehouse. */
