@@ -16,7 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Reads the input tables (§2) from Parquet and renames mapped columns to the product's names. */
+/** Reads the input tables (docs/methods.md, "Input tables") from Parquet and renames mapped columns to the product's names. */
 public record InputTables(
     Dataset<Row> transactions,
     long transactionBytes,

@@ -24,7 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Each customer's purchase history as the lifetime-value models see it (§7), over all accepted
+ * Each customer's purchase history as the lifetime-value models see it (docs/methods.md, "Lifetime value"), over all accepted
  * transactions up to D: purchases on the same day merged into one purchase day, and a day counts as
  * a purchase when its net amount is positive (a day of returns only is not a purchase).
  * Output: customer_id, repeat_purchases (x), purchase_span_days (t_x), customer_age_days (T),

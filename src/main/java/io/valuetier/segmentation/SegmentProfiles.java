@@ -17,7 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
-/** The {@code segment_profiles} table (§6): size and centroid in original units of each segment. */
+/** The {@code segment_profiles} table (docs/methods.md, "k-means value segments"): size and centroid in original units of each segment. */
 public final class SegmentProfiles {
   public static final String CUSTOMERS = "customers";
   public static final String K = "k";
