@@ -141,3 +141,19 @@ def test_a_wrong_command_line_is_one_line_with_exit_code_2():
     line = one_error_line(local("run", "--bogus"), code=2)
     assert line.startswith("value-tiering: error: Unknown option --bogus; Missing option --as-of"), line
     assert line.endswith("(see value-tiering run --help)"), line
+
+
+def test_a_failure_after_spark_started_is_still_one_stderr_line(tmp_path):
+    """Spark's own warnings go to the log file: stderr holds the error line alone."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    transactions = tmp_path / "input" / "transactions"
+    transactions.mkdir(parents=True)
+    pq.write_table(pa.table({"order_id": ["o1"], "order_date": ["2026-11-01"], "amount": [10.0]}),
+                   transactions / "part-0.parquet")
+    warehouse = tmp_path / "lake"
+    result = local("run", "--as-of", AS_OF, "--input", tmp_path / "input", "--warehouse", warehouse)
+    line = one_error_line(result)
+    assert line.startswith("value-tiering: error: input table transactions: missing required column customer_id"), line
+    assert not (warehouse / "catalog.db").exists()

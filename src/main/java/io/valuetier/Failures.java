@@ -26,7 +26,8 @@ public final class Failures {
     Throwable root = chain.get(chain.size() - 1);
     String cause = root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
     if (any(chain, "java.nio.file.AccessDeniedException") || mentions(chain, "permission denied")
-        || mentions(chain, "read-only file system")) {
+        || mentions(chain, "read-only file system") || mentions(chain, "operation not permitted")
+        || mentions(chain, "mkdirs failed")) {
       return oneLine("cannot write: permission denied or a read-only file system (" + cause + ")");
     }
     if (mentions(chain, "no space left on device") || mentions(chain, "disk quota exceeded")) {
