@@ -16,8 +16,7 @@ step "1/4 generating $(printf "%'d" "$customers") customers of synthetic sales h
 "$root/jobs/local.sh" generate --customers "$customers" --seed 42 --end-date 2026-11-21 --output "$root/data/demo"
 step "2/4 grading them as of 2026-11-20 into the lake warehouse/ (one line per stage)"
 "$root/jobs/local.sh" run --as-of 2026-11-20 --input "$root/data/demo" --warehouse "$root/warehouse" \
-  --config "$root/conf/local.conf" > "$root/target/demo-2026-11-20.out"
-grep '^[0-9:]* stage ' "$root/target/demo-2026-11-20.out" || true
+  --config "$root/conf/local.conf"
 step "3/4 grading them as of 2026-11-21: tiers move from the day before only when a trigger fires"
 "$root/jobs/local.sh" run --as-of 2026-11-21 --input "$root/data/demo" --warehouse "$root/warehouse" \
   --config "$root/conf/local.conf"
