@@ -90,8 +90,11 @@ public final class Preflight {
       Files.createFile(probe);
       Files.delete(probe);
     } catch (IOException e) {
+      // The reason ("Permission denied", "Read-only file system") says it all: no trace to point at.
+      String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+          ? f.getReason() : e.getClass().getSimpleName();
       throw new TieringException(String.format("warehouse %s is not writable: cannot create a file in %s (%s)",
-          warehouse, existing, e.getClass().getSimpleName()), e);
+          warehouse, existing, reason));
     }
   }
 
