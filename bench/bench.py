@@ -398,7 +398,7 @@ def report(results):
     w("")
     w("Stage columns: median seconds of each stage (`run_summary.stage_seconds`). *wall*: the whole "
       "`jobs/local.sh run` process, JVM start to exit. *rows/s*: transaction rows read ÷ median wall. "
-      "*peak RSS*: the job JVM's maximum resident set size. *DuckDB*: the §4 features to Parquet "
+      "*peak RSS*: the job JVM's maximum resident set size. *DuckDB*: the customer features (docs/methods.md) to Parquet "
       "(median seconds). *f÷D*: job `features` stage ÷ DuckDB; *rvf÷D*: job read + validate + features ÷ DuckDB; "
       "*wall÷D*: the job's wall ÷ DuckDB; *help*: `jobs/local.sh --help` (JVM start-up only) and *wall÷help*.")
     w("")

@@ -1,4 +1,4 @@
-"""DuckDB reference for the benchmark: the §4 customer features computed by DuckDB.
+"""DuckDB reference for the benchmark: the customer features (docs/methods.md) computed by DuckDB.
 
 Same definitions as src/main/java/io/valuetier/features/CustomerFeatures.java (as-of date D, window
 W: D-W < order date <= D), on the same Parquet files, written to a Parquet file so that every

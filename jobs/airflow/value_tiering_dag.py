@@ -7,10 +7,17 @@ snapshot. Deployment settings come from Airflow Variables, read at run time thro
   tiering_jar        path of value-tiering-<version>-shaded.jar
   tiering_input      directory (or URI) of the transactions/customers/invoices tables
   tiering_warehouse  lake warehouse directory (or URI)
-  tiering_config     HOCON configuration file (conf/cluster.conf)
+  tiering_config     HOCON configuration file (conf/cluster.conf) on the Airflow worker
 
-The Spark connection is not templated by the operator, so it comes from the environment of the
-DAG processor: TIERING_SPARK_CONN (default spark_default).
+The configuration travels with the job: spark-submit ships it (`files=`, i.e. --files), and in
+cluster mode, where the driver runs on a cluster node without the worker's disk, the job reads
+the shipped copy from the driver's working directory by its file name. In client mode the driver
+is the spark-submit process itself and reads the worker's path.
+
+The Spark connection and the deploy mode are not templated by the operator, so they come from
+the environment of the DAG processor: TIERING_SPARK_CONN (default spark_default) and
+TIERING_DEPLOY_MODE (cluster or client, default cluster). docs/operations.md shows the commands
+that set up the Variables and the connection.
 """
 
 from __future__ import annotations
@@ -27,6 +34,12 @@ JAR = "{{ var.value.get('tiering_jar', '/opt/value-tiering/value-tiering-0.1.0-S
 INPUT = "{{ var.value.get('tiering_input', '/data/sales') }}"
 WAREHOUSE = "{{ var.value.get('tiering_warehouse', '/data/lake') }}"
 CONFIG = "{{ var.value.get('tiering_config', '/opt/value-tiering/conf/cluster.conf') }}"
+DEPLOY_MODE = os.environ.get("TIERING_DEPLOY_MODE", "cluster")
+# What the driver opens: the shipped copy (its file name) in cluster mode, the worker's file in client mode.
+CONFIG_ARG = (
+    "{{ var.value.get('tiering_config', '/opt/value-tiering/conf/cluster.conf').split('/')[-1] }}"
+    if DEPLOY_MODE == "cluster" else CONFIG
+)
 AS_OF = "{{ ds }}"
 
 default_args = {
@@ -50,6 +63,8 @@ with DAG(
         application=JAR,
         java_class="io.valuetier.Main",
         conn_id=os.environ.get("TIERING_SPARK_CONN", "spark_default"),
+        deploy_mode=DEPLOY_MODE,
+        files=CONFIG,
         driver_memory="4g",
         executor_memory="8g",
         verbose=False,
@@ -58,7 +73,7 @@ with DAG(
     validate = SparkSubmitOperator(
         task_id="validate",
         name="value-tiering validate {{ ds }}",
-        application_args=["validate", "--as-of", AS_OF, "--input", INPUT, "--config", CONFIG],
+        application_args=["validate", "--as-of", AS_OF, "--input", INPUT, "--config", CONFIG_ARG],
         **common,
     )
 
@@ -66,7 +81,7 @@ with DAG(
         task_id="run",
         name="value-tiering run {{ ds }}",
         application_args=[
-            "run", "--as-of", AS_OF, "--input", INPUT, "--warehouse", WAREHOUSE, "--config", CONFIG,
+            "run", "--as-of", AS_OF, "--input", INPUT, "--warehouse", WAREHOUSE, "--config", CONFIG_ARG,
         ],
         **common,
     )

@@ -39,3 +39,35 @@ def test_logical_date_is_the_as_of_date():
         assert args[args.index("--as-of") + 1] == "{{ ds }}"
         assert dag.get_task(task_id)._java_class == "io.valuetier.Main"
         assert dag.get_task(task_id)._conn_id == "spark_default"
+
+
+VARIABLES = {"tiering_jar": "/opt/vt/value-tiering-shaded.jar", "tiering_input": "hdfs:///raw/sales",
+             "tiering_warehouse": "hdfs:///lake", "tiering_config": "/etc/value-tiering/cluster.conf"}
+
+
+def rendered(task, field):
+    """A templated field as the task would run it on 2026-11-21 with the Variables above."""
+    context = {"ds": "2026-11-21", "var": {"value": VARIABLES}}
+    return task.render_template(getattr(task, field), context)
+
+
+def test_the_rendered_command_ships_the_configuration_to_a_cluster_mode_driver(monkeypatch):
+    from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
+
+    dag = load()
+    run = dag.get_task("run")
+    args = rendered(run, "application_args")
+    assert args == ["run", "--as-of", "2026-11-21", "--input", "hdfs:///raw/sales", "--warehouse", "hdfs:///lake",
+                    "--config", "cluster.conf"]
+    assert rendered(dag.get_task("validate"), "application_args") == [
+        "validate", "--as-of", "2026-11-21", "--input", "hdfs:///raw/sales", "--config", "cluster.conf"]
+    # The spark-submit command line the hook builds from the rendered fields and a YARN connection.
+    monkeypatch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", '{"conn_type": "spark", "host": "yarn"}')
+    hook = SparkSubmitHook(conn_id="spark_default", files=rendered(run, "files"), deploy_mode=run._deploy_mode,
+                           java_class=run._java_class, application_args=args, name=rendered(run, "name"))
+    command = hook._build_spark_submit_command(rendered(run, "application"))
+    assert command[command.index("--master") + 1] == "yarn"
+    assert command[command.index("--deploy-mode") + 1] == "cluster"
+    assert command[command.index("--files") + 1] == "/etc/value-tiering/cluster.conf"
+    assert command[command.index("--class") + 1] == "io.valuetier.Main"
+    assert command[-10:] == ["/opt/vt/value-tiering-shaded.jar", *args]

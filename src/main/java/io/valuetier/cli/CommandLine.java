@@ -5,8 +5,11 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Either;
@@ -17,7 +20,7 @@ import scopt.OptionParser;
 import scopt.Read;
 import scopt.Read$;
 
-/** The command line (scopt, PRODUCT.md §10): parses arguments into one {@link Options} value. */
+/** The command line (scopt): parses arguments into one {@link Options} value. */
 public final class CommandLine {
   public static final String PROGRAM = "value-tiering";
 
@@ -37,6 +40,8 @@ public final class CommandLine {
     public File config;
     public boolean reuseModel;
     public boolean refit;
+    /** Print the stack trace of a failure to stderr too (it always goes to the log file). */
+    public boolean verbose;
     public long customers = 10_000;
     public long seed = 42;
     public String output;
@@ -55,7 +60,12 @@ public final class CommandLine {
   private CommandLine() {}
 
   public static Parsed parse(String... args) {
-    Parser parser = new Parser();
+    Optional<String> help = helpRequested(args);
+    if (help.isPresent()) {
+      System.out.println(help.get());
+      return new Parsed(Optional.empty(), 0, List.of());
+    }
+    Parser parser = new Parser(EnumSet.allOf(Command.class));
     scala.Option<Options> result =
         parser.parse(CollectionConverters.asScala(Arrays.asList(args)).toSeq(), new Options());
     if (parser.helpShown) {
@@ -70,7 +80,30 @@ public final class CommandLine {
 
   /** Prints the usage of every command. */
   public static String usage() {
-    return new Parser().usage();
+    return new Parser(EnumSet.allOf(Command.class)).usage();
+  }
+
+  /** The usage of one command only: what {@code value-tiering run --help} prints. */
+  public static String usage(Command command) {
+    return new Parser(EnumSet.of(command)).usage();
+  }
+
+  /**
+   * The usage to print when --help is among the arguments: that of the command named first, or of
+   * every command. Decided before parsing, so missing required options do not turn help into errors.
+   */
+  static Optional<String> helpRequested(String... args) {
+    List<String> list = Arrays.asList(args);
+    if (!list.contains("--help")) {
+      return Optional.empty();
+    }
+    return Optional.of(list.stream().flatMap(a -> command(a).stream()).findFirst()
+        .map(CommandLine::usage).orElseGet(CommandLine::usage));
+  }
+
+  /** The command a word names, if any. */
+  public static Optional<Command> command(String word) {
+    return Arrays.stream(Command.values()).filter(c -> c.name().toLowerCase(Locale.ROOT).equals(word)).findFirst();
   }
 
   /** scopt's object-oriented parser, driven from Java with lambdas. */
@@ -78,20 +111,38 @@ public final class CommandLine {
     final List<String> errors = new ArrayList<>();
     boolean helpShown;
 
-    Parser() {
+    Parser(Set<Command> commands) {
       super(PROGRAM);
       head(seq(PROGRAM + ": customer value tiering on Apache Spark"));
       help("help").text("print this usage");
+      if (commands.contains(Command.RUN)) {
+        run();
+      }
+      if (commands.contains(Command.VALIDATE)) {
+        validate();
+      }
+      if (commands.contains(Command.GENERATE)) {
+        generate();
+      }
+    }
+
+    private void run() {
       note("");
       cmd("run")
           .text("grade customers as of a business date and write the graded tables to the lake")
           .action((u, o) -> command(o, Command.RUN))
-          .children(seq(asOf(), input(), warehouse(), config(), reuseModel(), refit(), help("help").text("usage of run")));
+          .children(seq(asOf(), input(), warehouse(), config(), reuseModel(), refit(), verbose(), help("help").text("usage of run")));
+    }
+
+    private void validate() {
       note("");
       cmd("validate")
           .text("check the configuration and the input tables as run would; writes nothing")
           .action((u, o) -> command(o, Command.VALIDATE))
-          .children(seq(asOf(), input(), config(), help("help").text("usage of validate")));
+          .children(seq(asOf(), input(), config(), verbose(), help("help").text("usage of validate")));
+    }
+
+    private void generate() {
       note("");
       cmd("generate")
           .text("write a synthetic transactions/customers/invoices data set as Parquet")
@@ -126,6 +177,7 @@ public final class CommandLine {
                       .text("share of deliberately bad transaction rows, to exercise quarantine (default 0.002)")
                       .validate(p -> p >= 0 && p < 1 ? ok() : fail("--bad-row-share must be in [0, 1)"))
                       .action((p, o) -> { o.badRowShare = p; return o; }),
+                  verbose(),
                   help("help").text("usage of generate")));
     }
 
@@ -170,6 +222,12 @@ public final class CommandLine {
       return opt("refit", Read$.MODULE$.unitRead())
           .text("decide the segmentation of --as-of afresh: ignore its stored decision and fit again (keeping k and names)")
           .action((u, o) -> { o.refit = true; return o; });
+    }
+
+    private OptionDef<BoxedUnit, Options> verbose() {
+      return opt("verbose", Read$.MODULE$.unitRead())
+          .text("on failure, print the stack trace to stderr as well as to the log file")
+          .action((u, o) -> { o.verbose = true; return o; });
     }
 
     private static Options command(Options o, Command command) {

@@ -65,13 +65,13 @@ public record TieringConfig(
   /** Values of {@code tiering.input.schema-drift}. */
   public static final List<String> SCHEMA_DRIFT = List.of("fail-required", "fail", "reconcile");
 
-  /** Data-quality limits (§3). */
+  /** Data-quality limits (docs/methods.md, "Validation and quarantine"). */
   public record Quality(double maxRejectedShare) {}
 
-  /** ABC/Pareto class boundaries (§5.2). */
+  /** ABC/Pareto class boundaries (docs/methods.md, "ABC (Pareto) classes"). */
   public record Abc(double aShare, double bShare) {}
 
-  /** k-means value segmentation (§6). */
+  /** k-means value segmentation (docs/methods.md, "k-means value segments"). */
   public record Segmentation(
       int k,
       boolean keepK,
@@ -135,7 +135,7 @@ public record TieringConfig(
   }
 
   /**
-   * Weighted composite score (§5.3): indicators, weights normalized to sum to 1 (given, or from
+   * Weighted composite score (docs/methods.md, "Composite value score and value grade"): indicators, weights normalized to sum to 1 (given, or from
    * the AHP matrix or the two-level AHP hierarchy, whose matrices are kept by configuration path
    * for the run summary), dimension weights (hierarchy only), and the grade thresholds.
    */
@@ -169,17 +169,17 @@ public record TieringConfig(
   /** A named grade for scores at or above {@code min}. */
   public record Grade(String name, double min) {}
 
-  /** Lifecycle thresholds (§5.4). */
+  /** Lifecycle thresholds (docs/methods.md, "Lifecycle stage"). */
   public record Lifecycle(int acquisitionDays, double growthGrowth, double declineGrowth, int inactiveDays) {}
 
-  /** Credit score weights (§5.5). */
+  /** Credit score weights (docs/methods.md, "Credit score"). */
   public record Credit(double onTimeWeight, double latenessWeight, double daysLateCap, double overduePenalty) {}
 
-  /** Value–potential matrix (§5.6). */
+  /** Value–potential matrix (docs/methods.md, "Value–potential matrix"). */
   public record ValuePotential(double valueThreshold, String potential) {}
 
   /**
-   * Predicted lifetime value (§7): BG/NBD + Gamma-Gamma fit settings and the NPV horizon, monthly
+   * Predicted lifetime value (docs/methods.md, "Lifetime value"): BG/NBD + Gamma-Gamma fit settings and the NPV horizon, monthly
    * discount rate, margin (the customer's own, or a fixed one) and monthly service cost.
    */
   public record LifetimeValue(boolean enabled, int horizonMonths, double monthlyDiscountRate, String marginSource,
@@ -211,13 +211,13 @@ public record TieringConfig(
   public record CostToServe(double perOrder, double perInvoice, double perCustomerYear, Optional<Double> averageMargin,
       double goldMultiple, double silverMultiple, double ordinaryMultiple) {}
 
-  /** Re-grading stability triggers (§8). */
+  /** Re-grading stability triggers (docs/methods.md, "Stability from night to night"). */
   public record Stability(boolean enabled, double monetaryChange, int inactiveDays, double scoreMargin) {}
 
-  /** Personal data in the output (§9): an optional keyed pseudonym of customer ids. */
+  /** Personal data in the output (docs/methods.md, "Output tables"): an optional keyed pseudonym of customer ids. */
   public record Privacy(boolean pseudonymizeCustomerId, String keyEnv) {}
 
-  /** The Iceberg catalog the output tables are written to (§9). */
+  /** The Iceberg catalog the output tables are written to (docs/methods.md, "Output tables"). */
   public record Lake(String catalog, String namespace, String type, Map<String, String> properties) {
     public boolean embedded() {
       return "embedded".equals(type);
@@ -236,7 +236,7 @@ public record TieringConfig(
       "recency_days", "tenure_days", "category_breadth", "growth", "avg_order_value", "credit_score", "clv", "expected_orders_h", "p_alive",
       Columns.P_PURCHASE_30D, Columns.P_PURCHASE_90D, Columns.P_PURCHASE_180D, Columns.PURCHASE_TIMING, Columns.NPV,
       Columns.COST_CONTRIBUTION_RATE);
-  /** Columns of lifetime value (§7): usable only while it is enabled. */
+  /** Columns of lifetime value (docs/methods.md, "Lifetime value"): usable only while it is enabled. */
   public static final List<String> LIFETIME_COLUMNS = List.of(Columns.CLV, Columns.EXPECTED_ORDERS_H, Columns.P_ALIVE,
       Columns.P_PURCHASE_30D, Columns.P_PURCHASE_90D, Columns.P_PURCHASE_180D, Columns.PURCHASE_TIMING, Columns.NPV);
   public static final List<String> POTENTIAL_SOURCES = List.of("clv", "growth");

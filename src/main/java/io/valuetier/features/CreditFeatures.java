@@ -24,7 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Credit features (§4, last row) from invoices due in W, as known on D: a payment after D is
+ * Credit features (docs/methods.md, "Customer features"; last row) from invoices due in W, as known on D: a payment after D is
  * still open on D. {@code on_time_rate}: share paid by the due date; {@code avg_days_late}: mean
  * days paid after due (an open invoice is late until D; 0 when on time); {@code overdue_open}:
  * invoices unpaid on D past their due date. Customers without invoices due in W get nulls.

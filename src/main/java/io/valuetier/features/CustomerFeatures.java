@@ -37,7 +37,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Per-customer RFM, profit, tenure, category and trend features as of date D over a window of W
- * days (§4): one row per customer with any valid transaction on or before D.
+ * days (docs/methods.md, "Customer features"): one row per customer with any valid transaction on or before D.
  *
  * <p>Requires accepted transactions ({@code customer_id, order_id, order_date, amount, cost,
  * category}); aggregates first per order, then per customer, both on the customer partitioning.

@@ -55,7 +55,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Synthetic transactions, customers and invoices (§2) with realistic skew: a few heavy buyers,
+ * Synthetic transactions, customers and invoices (docs/methods.md, "Input tables") with realistic skew: a few heavy buyers,
  * many one-time buyers, churned customers, returns, seasonal peaks, late payers, and a small
  * share of deliberately bad rows for the quarantine.
  *

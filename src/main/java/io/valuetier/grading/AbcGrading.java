@@ -20,7 +20,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * ABC / Pareto classes by cumulative share of profit, or of revenue without cost data (§5.2).
+ * ABC / Pareto classes by cumulative share of profit, or of revenue without cost data (docs/methods.md, "ABC (Pareto) classes").
  *
  * <p>Customers are ordered by contribution descending, ties by customer id. A is the smallest
  * leading set whose cumulative share of the positive total reaches {@code a-share}, B continues

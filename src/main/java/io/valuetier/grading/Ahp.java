@@ -3,7 +3,7 @@ package io.valuetier.grading;
 import io.valuetier.TieringException;
 
 /**
- * Analytic Hierarchy Process weights (§5.3): the principal eigenvector of a positive reciprocal
+ * Analytic Hierarchy Process weights (docs/methods.md, "Composite value score and value grade"): the principal eigenvector of a positive reciprocal
  * pairwise-comparison matrix, with Saaty's consistency index and ratio.
  */
 public final class Ahp {

@@ -26,7 +26,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Weighted composite score and grade (§5.3): each indicator scored 0–100 by bands or by
+ * Weighted composite score and grade (docs/methods.md, "Composite value score and value grade"): each indicator scored 0–100 by bands or by
  * percentile rank, {@code value_score} = Σ weight × points over the indicators a customer has a
  * value for (weights rescaled to sum to 1 over those), {@code value_grade} by thresholds.
  * Adds {@code score_<indicator>} for each indicator, {@code value_score} and {@code value_grade}.

@@ -25,7 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
-/** The rule-based grades of §5: lifecycle stage, credit score and the value–potential matrix. */
+/** The rule-based grades of "Grading methods" (docs/methods.md): lifecycle stage, credit score and the value–potential matrix. */
 public final class CustomerStages {
   public static final String ACQUISITION = "Acquisition";
   public static final String GROWTH_STAGE = "Growth";
@@ -36,7 +36,7 @@ public final class CustomerStages {
   private CustomerStages() {}
 
   /**
-   * Lifecycle stage (§5.4), in this order: Lost (no order in W), Acquisition (new), Decline
+   * Lifecycle stage (docs/methods.md, "Lifecycle stage"), in this order: Lost (no order in W), Acquisition (new), Decline
    * (shrinking or inactive), Growth (growing, or buying in W after nothing the window before),
    * Maturity. Requires {@code frequency, tenure_days, recency_days, growth}.
    */
@@ -51,7 +51,7 @@ public final class CustomerStages {
   }
 
   /**
-   * Credit score (§5.5) in [0, 100] from on-time rate, days late and open overdue invoices; null
+   * Credit score (docs/methods.md, "Credit score") in [0, 100] from on-time rate, days late and open overdue invoices; null
    * without invoices. Requires the credit features.
    */
   public static Dataset<Row> withCreditScore(Dataset<Row> customers, TieringConfig.Credit c) {
@@ -65,7 +65,7 @@ public final class CustomerStages {
   }
 
   /**
-   * Value–potential matrix (§5.6): S high value and potential, A high value only, B high potential
+   * Value–potential matrix (docs/methods.md, "Value–potential matrix"): S high value and potential, A high value only, B high potential
    * only, C neither. Value: value_score above the threshold; potential: the potential column above
    * its median (one approximate aggregate; an unknown potential counts as low).
    */

@@ -5,7 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
-/** Every rule-based grading method of §5, applied in order to the customer features. */
+/** Every rule-based grading method of "Grading methods" (docs/methods.md), applied in order to the customer features. */
 public final class Grading {
   private Grading() {}
 

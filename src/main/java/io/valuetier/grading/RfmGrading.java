@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * RFM quintile scores and the eight RFM segments (§5.1).
+ * RFM quintile scores and the eight RFM segments (docs/methods.md, "RFM scores and segments").
  *
  * <p>Cut points are the 20/40/60/80 % quantiles over customers active in W (frequency > 0); a
  * score counts the cut points a value exceeds, so equal values always get equal scores. Recency

@@ -31,7 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The re-grading stability rule (§8): a customer's tier moves to tonight's grade only when that
+ * The re-grading stability rule (docs/methods.md, "Stability from night to night"): a customer's tier moves to tonight's grade only when that
  * grade differs from the previous snapshot's tier and a trigger fires (monetary moved by more than
  * a share, no order for a while and tonight's grade is lower, or the value score lies well past
  * the boundary it crossed);
@@ -124,7 +124,7 @@ public final class TierStability {
         .drop(PREV + MONETARY, PREV + VALUE_SCORE);
   }
 
-  /** tier_migration (§8): customers from each previous tier (or none) to each tier. */
+  /** tier_migration (docs/methods.md, "Stability from night to night"): customers from each previous tier (or none) to each tier. */
   public static Dataset<Row> migration(Dataset<Row> tiers) {
     return tiers.groupBy(coalesce(col(PREVIOUS_TIER), lit(NONE)).as(PREVIOUS_TIER), col(TIER))
         .agg(count(lit(1)).as(CUSTOMERS));

@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads the input tables (§2), each from a Parquet path or a catalog table, and renames mapped
+ * Reads the input tables (docs/methods.md, "Input tables"), each from a Parquet path or a catalog table, and renames mapped
  * columns to the product's names. For paths the files' schemas are compared first (schema drift):
  * reconciled and reported per file in {@code schemaDrift}, or a one-line failure.
  */

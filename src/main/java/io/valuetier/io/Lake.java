@@ -29,7 +29,7 @@ import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
  * saved models. Every table is partitioned by snapshot date and a run replaces exactly its date.
  */
 public final class Lake {
-  private static final String SQLITE_FILE = "catalog.db";
+  static final String SQLITE_FILE = "catalog.db";
   private static final String MODEL_DIR = "models/segmentation";
   private static final String DECISION_FILE = "decision.json";
   private static final String LOCK_FILE = "run.lock";
@@ -124,6 +124,28 @@ public final class Lake {
   }
 
   /**
+   * Adds rows to a table's {@code date} without replacing what is there: the row of a failed run
+   * goes next to the date's last complete run, which the next successful run replaces.
+   */
+  public void append(String name, Dataset<Row> rows, LocalDate date) {
+    if (!exists(name)) {
+      replaceSnapshot(name, rows, date);
+      return;
+    }
+    Dataset<Row> dated = rows.withColumn(Columns.SNAPSHOT_DATE, lit(java.sql.Date.valueOf(date)));
+    try {
+      inTableOrder(dated, name).writeTo(table(name)).option("merge-schema", "true").append();
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException("table " + table(name) + " vanished during the run", e);
+    }
+  }
+
+  /** Whether the warehouse already holds a lake (the embedded catalog's file); other catalogs always do. */
+  public static boolean exists(TieringConfig.Lake config, String warehouse) {
+    return !config.embedded() || new File(stripScheme(warehouseLocation(warehouse)), SQLITE_FILE).isFile();
+  }
+
+  /**
    * The rows with the table's columns first, in the table's order, and any new ones after: Iceberg
    * matches columns by name but rejects them out of order.
    */
@@ -164,39 +186,9 @@ public final class Lake {
     }
   }
 
-  /** The newest saved segmentation pipeline on or before {@code date}. */
-  public Optional<PipelineModel> loadLatestModel(LocalDate date) {
-    return latestModelPath(date).map(PipelineModel::load);
-  }
-
   /** Where the segmentation model of a snapshot date is saved. */
   public String modelPath(LocalDate date) {
     return warehouse + "/" + MODEL_DIR + "/" + Columns.SNAPSHOT_DATE + "=" + date;
-  }
-
-  /** The newest saved model on or before {@code date}. */
-  private Optional<String> latestModelPath(LocalDate date) {
-    try {
-      Path dir = new Path(warehouse + "/" + MODEL_DIR);
-      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(dir)) {
-        return Optional.empty();
-      }
-      Optional<LocalDate> best = Optional.empty();
-      String prefix = Columns.SNAPSHOT_DATE + "=";
-      for (FileStatus status : fs.listStatus(dir)) {
-        String n = status.getPath().getName();
-        if (status.isDirectory() && n.startsWith(prefix)) {
-          LocalDate d = LocalDate.parse(n.substring(prefix.length()));
-          if (!d.isAfter(date) && (best.isEmpty() || d.isAfter(best.get()))) {
-            best = Optional.of(d);
-          }
-        }
-      }
-      return best.map(this::modelPath);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot list saved models under " + warehouse, e);
-    }
   }
 
   /** The newest snapshot date of a table before {@code date}, or empty. */
@@ -382,6 +374,40 @@ public final class Lake {
         // already failing; the first error is the one reported
       }
     }
+  }
+
+  /** Where the segmentation models of a warehouse are saved, one folder per snapshot date. */
+  static String modelDirectory(String warehouse) {
+    return warehouse + "/" + MODEL_DIR;
+  }
+
+  /** The newest snapshot date with a saved model on or before {@code date}, on the local file system. */
+  static Optional<LocalDate> latestModelDate(String warehouse, LocalDate date) {
+    try {
+      return latestModelDate(FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()), warehouse, date);
+    } catch (java.io.IOException e) {
+      throw new TieringException("cannot list saved models under " + modelDirectory(warehouse) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<LocalDate> latestModelDate(FileSystem fs, String warehouse, LocalDate date)
+      throws java.io.IOException {
+    Path dir = new Path(modelDirectory(warehouse));
+    if (!fs.exists(dir)) {
+      return Optional.empty();
+    }
+    Optional<LocalDate> best = Optional.empty();
+    String prefix = Columns.SNAPSHOT_DATE + "=";
+    for (FileStatus status : fs.listStatus(dir)) {
+      String n = status.getPath().getName();
+      if (status.isDirectory() && n.startsWith(prefix)) {
+        LocalDate d = LocalDate.parse(n.substring(prefix.length()));
+        if (!d.isAfter(date) && (best.isEmpty() || d.isAfter(best.get()))) {
+          best = Optional.of(d);
+        }
+      }
+    }
+    return best;
   }
 
   static String warehouseLocation(String warehouse) {

@@ -14,6 +14,7 @@ import static io.valuetier.schema.Columns.SEGMENT;
 import static io.valuetier.schema.Columns.TIER;
 import static org.apache.spark.sql.functions.col;
 
+import io.valuetier.Failures;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
 import io.valuetier.features.CostToServe;
@@ -56,7 +57,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * One nightly run (§1): read → validate → features → lifetime value → grades → segments → write
+ * One nightly run: read → validate → features → lifetime value → grades → segments → write
  * the lake.
  * Reads like the pipeline; each step lives in its own class.
  */
@@ -104,6 +105,11 @@ public final class TieringJob {
     }
   }
 
+  /**
+   * Runs the pipeline and writes the lake. When it fails and a lake is already there, a
+   * run_summary row with status FAILED and the cause goes in before the failure is rethrown, so
+   * a freshness dashboard sees the failed night.
+   */
   public Result run(String inputDir, String warehouse, boolean reuseModel) {
     return run(inputDir, warehouse, reuseModel, false);
   }
@@ -115,9 +121,34 @@ public final class TieringJob {
   public Result run(String inputDir, String warehouse, boolean reuseModel, boolean refit) {
     TieringException.check(!(reuseModel && refit), "--reuse-model and --refit contradict each other; give one of them");
     Instant started = Instant.now();
-    Publication publish = new Publication(config.privacy(), environment);
     // Before any heavy work: a second run on this warehouse fails now, not after reading the input.
+    // Only the run holding the lock may record its own failure in the lake.
     try (Lake.RunLock lock = Lake.lock(config.lake(), warehouse, runId, asOf)) {
+      try {
+        return runStages(inputDir, warehouse, reuseModel, refit, started);
+      } catch (Exception e) { // Spark throws its checked SparkException undeclared
+        recordFailure(warehouse, started, e);
+        throw e;
+      }
+    }
+  }
+
+  private void recordFailure(String warehouse, Instant started, Exception cause) {
+    if (!Lake.exists(config.lake(), warehouse)) {
+      return; // never create a lake only to say that a run failed
+    }
+    try {
+      Lake.open(spark, config.lake(), warehouse).append(Tables.RUN_SUMMARY,
+          RunSummary.failed(runId, config.hash(), started, config.primaryMethod(), stages.seconds())
+              .toFrame(spark, Failures.describe(cause)), asOf);
+    } catch (Exception e) { // the lake itself may be what failed: the run's own cause is the one to report
+      cause.addSuppressed(e);
+    }
+  }
+
+  private Result runStages(String inputDir, String warehouse, boolean reuseModel, boolean refit, Instant started) {
+    Publication publish = new Publication(config.privacy(), environment);
+    try {
       Input read = readAndValidate(inputDir);
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);

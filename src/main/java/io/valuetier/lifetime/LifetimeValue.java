@@ -32,10 +32,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Predicted customer lifetime value (§7): fits BG/NBD to the purchase histories and Gamma-Gamma to
+ * Predicted customer lifetime value (docs/methods.md, "Lifetime value"): fits BG/NBD to the purchase histories and Gamma-Gamma to
  * the repeat spend over the whole population, then adds per customer {@code p_alive},
  * {@code expected_orders_h}, {@code expected_avg_value} and {@code clv}, the discounted margin of
- * the expected purchases month by month over the horizon (the NPV form of §7).
+ * the expected purchases month by month over the horizon (the NPV form of "Lifetime value" (docs/methods.md)).
  */
 public final class LifetimeValue {
   public static final String BG_NBD = "bgnbd";

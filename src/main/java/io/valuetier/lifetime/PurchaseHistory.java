@@ -24,7 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Each customer's purchase history as the lifetime-value models see it (§7), over all accepted
+ * Each customer's purchase history as the lifetime-value models see it (docs/methods.md, "Lifetime value"), over all accepted
  * transactions up to D: purchases on the same day merged into one purchase day, and a day counts as
  * a purchase when its exact net amount is positive, or zero without a negative line (a free
  * purchase); returns only, or an order cancelled the same day, is no purchase.

@@ -36,7 +36,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Keeps raw personal data out of the lake (§9): masked contact columns for customer_tiers, and an
+ * Keeps raw personal data out of the lake (docs/methods.md, "Output tables"): masked contact columns for customer_tiers, and an
  * optional keyed pseudonym (HMAC-SHA256) that replaces customer ids in every output table.
  */
 public final class Privacy {

@@ -56,7 +56,7 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * Validates the transactions table (§3): the schema before any work, then every row, giving each
+ * Validates the transactions table (docs/methods.md, "Validation and quarantine"): the schema before any work, then every row, giving each
  * bad row one reason code. Rows are flagged, never dropped; {@link #accepted} and {@link #rejected}
  * separate them.
  */

@@ -7,7 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Transactions after validation, with the reconciliation of §3:
+ * Transactions after validation, with the reconciliation of "Validation and quarantine" (docs/methods.md):
  * rows read = rows accepted + rows rejected, rejected counted per reason; and the input files whose
  * schema was reconciled (file → the columns it lacks, null in its rows).
  */

@@ -1,10 +1,10 @@
 package io.valuetier.schema;
 
-/** Every column name the job reads or writes, declared once (PRODUCT.md §2, §4, §5, §9). */
+/** Every column name the job reads or writes, declared once (docs/methods.md). */
 public final class Columns {
   private Columns() {}
 
-  // Input: transactions (§2). Input names can be mapped from the user's names in conf.
+  // Input: transactions (docs/methods.md, "Input tables"). Input names can be mapped from the user's names in conf.
   public static final String ORDER_ID = "order_id";
   public static final String CUSTOMER_ID = "customer_id";
   public static final String ORDER_TS = "order_ts";
@@ -15,7 +15,7 @@ public final class Columns {
   public static final String CATEGORY = "category";
   public static final String CHANNEL = "channel";
 
-  // Input: customers (§2).
+  // Input: customers (docs/methods.md, "Input tables").
   public static final String NAME = "name";
   public static final String PHONE = "phone";
   public static final String EMAIL = "email";
@@ -23,15 +23,15 @@ public final class Columns {
   public static final String INDUSTRY = "industry";
   public static final String REGION = "region";
 
-  // Input: invoices (§2).
+  // Input: invoices (docs/methods.md, "Input tables").
   public static final String INVOICE_ID = "invoice_id";
   public static final String DUE_DATE = "due_date";
   public static final String PAID_DATE = "paid_date";
 
-  // Quarantine (§3).
+  // Quarantine (docs/methods.md, "Validation and quarantine").
   public static final String REASON = "reason";
 
-  // Customer features (§4).
+  // Customer features (docs/methods.md, "Customer features").
   public static final String RECENCY_DAYS = "recency_days";
   public static final String FREQUENCY = "frequency";
   public static final String MONETARY = "monetary";
@@ -54,7 +54,7 @@ public final class Columns {
   public static final String COST_DATE = "date";
   public static final String COST_PERIOD = "period";
 
-  // Purchase history and predicted lifetime value (§7).
+  // Purchase history and predicted lifetime value (docs/methods.md, "Lifetime value").
   /** x: purchase days after the first one (same-day purchases merged). */
   public static final String REPEAT_PURCHASES = "repeat_purchases";
   /** t_x: days from the first to the last purchase day. */
@@ -78,7 +78,7 @@ public final class Columns {
   /** The acquisition cost C of the NPV (configured, or from the customers table). */
   public static final String ACQUISITION_COST = "acquisition_cost";
 
-  // Grades (§5).
+  // Grades (docs/methods.md, "Grading methods").
   public static final String R_SCORE = "r_score";
   public static final String F_SCORE = "f_score";
   public static final String M_SCORE = "m_score";
@@ -105,9 +105,9 @@ public final class Columns {
   public static final String TIER_CHANGED = "tier_changed";
   public static final String CHANGE_REASON = "change_reason";
 
-  // tier_migration (§8).
+  // tier_migration (docs/methods.md, "Stability from night to night").
   public static final String CUSTOMERS = "customers";
 
-  // Every output table (§9).
+  // Every output table (docs/methods.md, "Output tables").
   public static final String SNAPSHOT_DATE = "snapshot_date";
 }

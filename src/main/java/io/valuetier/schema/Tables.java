@@ -2,7 +2,7 @@ package io.valuetier.schema;
 
 import java.util.List;
 
-/** Names of the output tables in the lake (§9). */
+/** Names of the output tables in the lake (docs/methods.md, "Output tables"). */
 public final class Tables {
   private Tables() {}
 

@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The {@code segment_profiles} table (§6): size and centroid in original units of each segment,
+ * The {@code segment_profiles} table (docs/methods.md, "k-means value segments"): size and centroid in original units of each segment,
  * and the profile → name table: each mean relative to the population's ({@code <feature>_ratio})
  * and what named the segment ({@code named_by}: a naming rule, the value rank, or the earlier
  * model its name was carried from).

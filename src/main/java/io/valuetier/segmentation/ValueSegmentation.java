@@ -45,7 +45,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * k-means value segments (§6): an MLlib pipeline of log features, standardization and k-means,
+ * k-means value segments (docs/methods.md, "k-means value segments"): an MLlib pipeline of log features, standardization and k-means,
  * with k fixed or chosen by silhouette on a sample; clusters are ranked by mean value and named
  * from their profiles ({@link SegmentNaming}), so segment 1 is always the most valuable whatever
  * id k-means gave it. Also measures how far tonight's customers drifted from a model, and carries
@@ -296,7 +296,7 @@ public final class ValueSegmentation {
     // Margin of tiny revenues can be extreme; clip to [-1, 1], and no margin counts as 0.
     f.put("margin", Feature.of(MARGIN, "LEAST(GREATEST(COALESCE({c}, 0D), -1D), 1D)"));
     f.put("tenure", Feature.of(TENURE_DAYS, "log1p(CAST({c} AS DOUBLE))"));
-    // Predicted value (§7) spans orders of magnitude and can be negative: a signed log; none is 0.
+    // Predicted value (docs/methods.md, "Lifetime value") spans orders of magnitude and can be negative: a signed log; none is 0.
     f.put("clv", Feature.of(CLV, "SIGNUM(COALESCE({c}, 0D)) * log1p(ABS(COALESCE({c}, 0D)))"));
     return f;
   }

@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code run_summary} table (§9): one row per run with counts, reconciliation, model quality
+ * The {@code run_summary} table: one row per run with counts, reconciliation, model quality
  * (k-means, lifetime value) and stage times.
  */
 public record RunSummary(
@@ -56,7 +56,7 @@ public record RunSummary(
       .add("k", DataTypes.IntegerType, false)
       .add("silhouette", DataTypes.DoubleType, false)
       .add("silhouette_by_k", DataTypes.createMapType(DataTypes.IntegerType, DataTypes.DoubleType), false)
-      // Lifetime value (§7): "bgnbd.r", "gamma_gamma.p", ... → fitted value; model → log-likelihood
+      // Lifetime value (docs/methods.md, "Lifetime value"): "bgnbd.r", "gamma_gamma.p", ... → fitted value; model → log-likelihood
       // and → how its optimizer ended ("converged after n iterations: ..." or why it was not fitted).
       .add("lifetime_parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_log_likelihood", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
@@ -72,18 +72,36 @@ public record RunSummary(
       // Input files read with a reconciled schema (tiering.input.schema-drift): "transactions/part-0.parquet"
       // → "missing cost" (those columns are null in that file's rows). Empty when all files agree.
       .add("input_schema_drift", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-
       // Composite-score weights: "weight.<indicator>" (global), "dimension.<name>" (two-level AHP)
       // and "cr.<matrix path>" (each AHP matrix's consistency ratio).
-      .add("scoring_weights", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
+      .add("scoring_weights", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
+
+      // Why a FAILED run failed (its one-line error); null for a run that succeeded.
+      .add("error", DataTypes.StringType, true);
+
+  /** Status of a run that wrote every table; a run that did not is FAILED. */
+  public static final String SUCCEEDED = "SUCCEEDED";
+  public static final String FAILED = "FAILED";
+
+  /** The row of a run that failed: what is known at the failure, counts left at zero. */
+  public static RunSummary failed(String runId, String configHash, Instant startedAt, String primaryMethod,
+      Map<String, Double> stageSeconds) {
+    return new RunSummary(runId, configHash, FAILED, startedAt, Instant.now(), 0, 0, 0, Map.of(), 0, primaryMethod,
+        0, Double.NaN, Map.of(), Map.of(), Map.of(), Map.of(), stageSeconds, null, null, null, null, Map.of(), Map.of());
+  }
 
   public Dataset<Row> toFrame(SparkSession spark) {
+    return toFrame(spark, null);
+  }
+
+  /** The row with the cause of a failure in {@code error}. */
+  public Dataset<Row> toFrame(SparkSession spark, String error) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
         rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
         silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds, segmentationDecision,
         segmentationModelDate == null ? null : java.sql.Date.valueOf(segmentationModelDate), drift,
         previousSnapshotDate == null ? null : java.sql.Date.valueOf(previousSnapshotDate),
-        inputSchemaDrift, scoringWeights);
+        inputSchemaDrift, scoringWeights, error);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

@@ -27,7 +27,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The {@code tier_summary} table (§9): per grading method and grade, customers and revenue with
+ * The {@code tier_summary} table (docs/methods.md, "Output tables"): per grading method and grade, customers and revenue with
  * their shares, profit, average margin, recency and frequency. One pass over the graded customers.
  */
 public final class TierSummary {

@@ -59,4 +59,26 @@ class CommandLineTest {
     assertEquals(0, Main.run("generate", "--help"));
     assertTrue(CommandLine.usage().contains("--as-of"));
   }
+
+  @Test
+  void eachCommandsHelpShowsOnlyThatCommand() {
+    String run = CommandLine.helpRequested("run", "--help").orElseThrow();
+    assertTrue(run.contains("--reuse-model") && run.contains("--warehouse"), run);
+    assertTrue(!run.contains("--customers") && !run.contains("Command: validate"), run);
+    String generate = CommandLine.helpRequested("generate", "--output", "x", "--help").orElseThrow();
+    assertTrue(generate.contains("--customers") && !generate.contains("--warehouse"), generate);
+    String validate = CommandLine.helpRequested("validate", "--help").orElseThrow();
+    assertTrue(validate.contains("--as-of") && !validate.contains("--reuse-model"), validate);
+    // Without a command, every command's usage.
+    String all = CommandLine.helpRequested("--help").orElseThrow();
+    assertTrue(all.contains("Command: run") && all.contains("Command: generate"), all);
+    assertTrue(CommandLine.helpRequested("run", "--as-of", "2026-11-21").isEmpty());
+  }
+
+  @Test
+  void verboseIsAnOptionOfEveryCommand() {
+    assertTrue(CommandLine.parse("run", "--as-of", "2026-11-21", "--input", "in", "--warehouse", "wh", "--verbose")
+        .options().orElseThrow().verbose);
+    assertTrue(CommandLine.parse("generate", "--output", "o", "--verbose").options().orElseThrow().verbose);
+  }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * §4 features on a hand-made fixture. D = 2026-06-30, W = 365: the window is
+ * "Customer features" (docs/methods.md) features on a hand-made fixture. D = 2026-06-30, W = 365: the window is
  * (2025-06-30, 2026-06-30], the previous window (2024-06-30, 2025-06-30].
  */
 class CustomerFeaturesTest {

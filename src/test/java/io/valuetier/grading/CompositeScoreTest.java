@@ -44,7 +44,7 @@ class CompositeScoreTest {
     return byId;
   }
 
-  /** §5.3: 12M spend → 100, 15 % margin → 90, 5 years → 100, 30 % breadth → 80; 40/25/20/15 → 94.5 Strategic. */
+  /** "Composite value score and value grade" (docs/methods.md): 12M spend → 100, 15 % margin → 90, 5 years → 100, 30 % breadth → 80; 40/25/20/15 → 94.5 Strategic. */
   @Test
   void shippedExampleConfigurationReproducesTheWorkedExample() {
     Row r = score(WORKED, customer("w", "12000000.00", 0.15, 1825, 0.30, 3, null)).get("w");

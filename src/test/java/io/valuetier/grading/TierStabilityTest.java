@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** §8 on a hand-made pair of snapshots; defaults: 30 % monetary change, 90 days idle, 5 points past a boundary. */
+/** "Stability from night to night" (docs/methods.md) on a hand-made pair of snapshots; defaults: 30 % monetary change, 90 days idle, 5 points past a boundary. */
 class TierStabilityTest {
   private static final TieringConfig DEFAULTS = TieringConfig.load(Optional.empty());
   /** The segment tiers of the fixture, best first (the default names for k = 5). */

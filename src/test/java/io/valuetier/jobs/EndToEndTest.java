@@ -29,7 +29,7 @@ class EndToEndTest {
   private static final LocalDate D2 = LocalDate.of(2026, 11, 21);
   private static final int CUSTOMERS = 1500;
 
-  // The data runs to D2, so at D1 three weeks of it lie in the future and are rejected (§3):
+  // The data runs to D2, so at D1 three weeks of it lie in the future and are rejected (docs/methods.md, "Validation and quarantine"):
   // the test raises the rejection ceiling rather than hide that.
   @TempDir static Path dir;
   private static SparkSession spark;
@@ -71,7 +71,7 @@ class EndToEndTest {
     assertEquals(customers, tiers.count());
     assertEquals(customers, tiers.select(Columns.CUSTOMER_ID).distinct().count(), "one row per customer");
     assertEquals(customers, table(Tables.CUSTOMER_FEATURES, D1).count());
-    // Every §5 grade is a column of customer_tiers.
+    // Every "Grading methods" (docs/methods.md) grade is a column of customer_tiers.
     for (String c : new String[] {Columns.R_SCORE, Columns.F_SCORE, Columns.M_SCORE, Columns.RFM_SEGMENT,
         Columns.ABC_CLASS, Columns.CUMULATIVE_SHARE, Columns.VALUE_SCORE, Columns.VALUE_GRADE,
         Columns.LIFECYCLE_STAGE, Columns.CREDIT_SCORE, Columns.VALUE_POTENTIAL, Columns.SEGMENT_ID,
@@ -91,7 +91,7 @@ class EndToEndTest {
     assertTrue(first.summary().rowsRejected() > 0, "the generator plants bad rows");
     Row run = table(Tables.RUN_SUMMARY, D1).first();
     assertEquals(run.<Long>getAs("rows_read"), run.<Long>getAs("rows_accepted") + run.<Long>getAs("rows_rejected"));
-    // Lifetime value (§7): both models fitted and converged, every customer with a purchase day valued.
+    // Lifetime value (docs/methods.md, "Lifetime value"): both models fitted and converged, every customer with a purchase day valued.
     assertEquals(java.util.Set.of("bgnbd.r", "bgnbd.alpha", "bgnbd.a", "bgnbd.b", "gamma_gamma.p", "gamma_gamma.q",
         "gamma_gamma.v"), new java.util.HashSet<>(run.<String, Double>getJavaMap(run.fieldIndex("lifetime_parameters")).keySet()));
     for (String status : run.<String, String>getJavaMap(run.fieldIndex("lifetime_status")).values()) {
@@ -117,7 +117,7 @@ class EndToEndTest {
       assertEquals(100.0, r.getDouble(1), 1e-6, "shares of " + r.getString(0));
     }
 
-    // PII: masked contact columns only, in the formats of §9; raw values appear in no column.
+    // PII: masked contact columns only, in the formats of "Output tables" (docs/methods.md); raw values appear in no column.
     assertTrue(!io.valuetier.SparkTestSession.columns(tiers).contains(Columns.PHONE)
         && !io.valuetier.SparkTestSession.columns(tiers).contains(Columns.EMAIL)
         && !io.valuetier.SparkTestSession.columns(tiers).contains(Columns.NAME), "raw PII columns in customer_tiers");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parameter recovery (§7): 40,000 customers simulated from known BG/NBD and Gamma-Gamma parameters
+ * Parameter recovery (docs/methods.md, "Lifetime value"): 40,000 customers simulated from known BG/NBD and Gamma-Gamma parameters
  * (the CDNOW estimates of Fader, Hardie and Lee, with α converted from weeks to days), fitted through
  * the job's own Spark path, recover every parameter.
  *

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Per-customer predictions of BG/NBD and Gamma-Gamma, and the NPV sum of §7. */
+/** Per-customer predictions of BG/NBD and Gamma-Gamma, and the NPV sum of "Lifetime value" (docs/methods.md). */
 class PredictionTest {
   private static final BgNbd.Params PURCHASES = new BgNbd.Params(0.243, 30.9, 0.793, 2.426);
 

@@ -26,7 +26,7 @@ import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Whole-input problems (§3, issue 4): each stops the run with one line naming what is wrong. */
+/** Whole-input problems (docs/methods.md, "Validation and quarantine"; issue 4): each stops the run with one line naming what is wrong. */
 class InputValidationTest {
   private static final LocalDate D = LocalDate.of(2026, 11, 21);
   private static final TieringConfig DEFAULTS = TieringConfig.load(Optional.empty());

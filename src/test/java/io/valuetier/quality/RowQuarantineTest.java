@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * One case per row-level problem of §3: each fixture holds one good row plus the bad row(s); the
+ * One case per row-level problem of "Validation and quarantine" (docs/methods.md): each fixture holds one good row plus the bad row(s); the
  * bad rows must land in quarantine with their reason and original text, the good row must be
  * accepted, and rows read = accepted + rejected.
  */

@@ -48,7 +48,7 @@ class ValueSegmentationTest {
 
   private static TieringConfig.Segmentation config(int k, int kMin, int kMax, long seed) {
     TieringConfig.Segmentation d = TieringConfig.load(Optional.empty()).segmentation();
-    // The fixture has the §4 features only (no predicted value).
+    // The fixture has the "Customer features" (docs/methods.md) features only (no predicted value).
     return new TieringConfig.Segmentation(k, d.keepK(), kMin, kMax, seed, d.maxIterations(), d.selectionSampleSize(),
         d.fitSampleSize(), d.rankBy(), List.of("recency", "frequency", "monetary", "margin", "tenure"), d.names(),
         d.naming(), d.refit());
