@@ -4,6 +4,7 @@ import io.valuetier.cli.CommandLine;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.generate.SyntheticData;
 import io.valuetier.io.Sessions;
+import io.valuetier.jobs.BacktestJob;
 import io.valuetier.jobs.TieringJob;
 import io.valuetier.quality.ValidatedTransactions;
 import org.apache.spark.sql.SparkSession;
@@ -69,6 +70,17 @@ public final class Main {
             result.summary().rowsRejected());
         if (!result.tierRows().isEmpty()) {
           spark.createDataFrame(result.tierRows(), result.tierRows().get(0).schema()).show(50, false);
+        }
+      }
+      case BACKTEST -> {
+        BacktestJob.Result result = new BacktestJob(spark, config, options.calibrationEnd, options.holdoutEnd)
+            .run(options.input, options.warehouse);
+        System.out.printf("backtest of %s to %s against (%s, %s] written to %s (clv_backtest, snapshot %s): "
+            + "%d customers%n", config.lifetimeValue().choice().model(), options.calibrationEnd, options.calibrationEnd,
+            options.holdoutEnd, options.warehouse, options.calibrationEnd, result.customers());
+        if (!result.rows().isEmpty()) {
+          spark.createDataFrame(result.rows(), result.rows().get(0).schema())
+              .drop("calibration_end", "holdout_end", "model_parameters", "snapshot_date").show(50, false);
         }
       }
     }

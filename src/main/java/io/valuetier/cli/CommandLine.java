@@ -25,7 +25,8 @@ public final class CommandLine {
   public enum Command {
     RUN,
     GENERATE,
-    VALIDATE
+    VALIDATE,
+    BACKTEST
   }
 
   /** Parsed arguments; fields left null were not given. */
@@ -42,6 +43,8 @@ public final class CommandLine {
     public LocalDate endDate = LocalDate.of(2026, 11, 21);
     public int years = 3;
     public double badRowShare = 0.002;
+    public LocalDate calibrationEnd;
+    public LocalDate holdoutEnd;
 
     public Optional<File> configFile() {
       return Optional.ofNullable(config);
@@ -91,6 +94,23 @@ public final class CommandLine {
           .text("check the configuration and the input tables as run would; writes nothing")
           .action((u, o) -> command(o, Command.VALIDATE))
           .children(seq(asOf(), input(), config(), help("help").text("usage of validate")));
+      note("");
+      cmd("backtest")
+          .text("fit the lifetime-value purchase model up to a calibration end, compare its predictions with the "
+              + "purchases that followed, and write clv_backtest to the lake")
+          .action((u, o) -> command(o, Command.BACKTEST))
+          .children(seq(
+              opt("calibration-end", dateRead())
+                  .required()
+                  .valueName("YYYY-MM-DD")
+                  .text("last day of the history the model is fitted on (D1)")
+                  .action((d, o) -> { o.calibrationEnd = d; return o; }),
+              opt("holdout-end", dateRead())
+                  .required()
+                  .valueName("YYYY-MM-DD")
+                  .text("last day of the holdout (D1, D2] the predictions are compared with")
+                  .action((d, o) -> { o.holdoutEnd = d; return o; }),
+              input(), warehouse(), config(), help("help").text("usage of backtest")));
       note("");
       cmd("generate")
           .text("write a synthetic transactions/customers/invoices data set as Parquet")

@@ -20,6 +20,7 @@ import io.valuetier.grading.TierStability;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
+import io.valuetier.lifetime.Backtest;
 import io.valuetier.lifetime.LifetimeValue;
 import io.valuetier.lifetime.PurchaseHistory;
 import io.valuetier.privacy.Privacy;
@@ -96,8 +97,11 @@ public final class TieringJob {
           f -> f.count() + " customers");
       Dataset<Row> histories = cached(new PurchaseHistory(asOf).apply(input.accepted()));
       LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
-      LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "BG/NBD and Gamma-Gamma lifetime value",
-          () -> lifetime.fit(histories), LifetimeValue.Fitted::toString);
+      // Used only by model = auto: the last holdout-days of history as a holdout.
+      Backtest.Split holdout = Backtest.Split.of(input.accepted(),
+          asOf.minusDays(config.lifetimeValue().choice().holdoutDays()), asOf);
+      LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "purchase model and Gamma-Gamma lifetime value",
+          () -> lifetime.fit(histories, holdout), LifetimeValue.Fitted::toString);
       Dataset<Row> valued = lifetime.apply(features, histories, lifetimeFit);
       Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
           () -> cached(Grading.apply(valued, config, input.hasCost())),
@@ -127,7 +131,8 @@ public final class TieringJob {
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
           input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
           features.count(), config.primaryMethod(), fitted.k(), fitted.silhouette(), fitted.silhouetteByK(),
-          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds());
+          lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
+          lifetimeFit.holdoutErrors());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.

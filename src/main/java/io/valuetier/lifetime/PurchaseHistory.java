@@ -3,6 +3,7 @@ package io.valuetier.lifetime;
 import static io.valuetier.schema.Columns.AMOUNT;
 import static io.valuetier.schema.Columns.CUSTOMER_AGE_DAYS;
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.HOLDOUT_PURCHASES;
 import static io.valuetier.schema.Columns.MEAN_REPEAT_SPEND;
 import static io.valuetier.schema.Columns.ORDER_DATE;
 import static io.valuetier.schema.Columns.PURCHASE_SPAN_DAYS;
@@ -45,11 +46,7 @@ public final class PurchaseHistory {
   }
 
   public Dataset<Row> apply(Dataset<Row> transactions) {
-    Dataset<Row> days = transactions
-        .where(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(asOf))))
-        .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
-        .agg(sum(col(AMOUNT).cast(DataTypes.DoubleType)).as(DAY_AMOUNT))
-        .where(col(DAY_AMOUNT).gt(0));
+    Dataset<Row> days = purchaseDays(transactions.where(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(asOf)))));
     Dataset<Row> perCustomer = days.groupBy(col(CUSTOMER_ID)).agg(
         min(ORDER_DATE).as(FIRST),
         max(ORDER_DATE).as(LAST),
@@ -63,5 +60,23 @@ public final class PurchaseHistory {
         datediff(col(LAST), col(FIRST)).as(PURCHASE_SPAN_DAYS),
         datediff(lit(java.sql.Date.valueOf(asOf)), col(FIRST)).as(CUSTOMER_AGE_DAYS),
         when(x.gt(0), col(TOTAL).minus(col(FIRST_AMOUNT)).divide(x)).as(MEAN_REPEAT_SPEND));
+  }
+
+  /**
+   * Each customer's purchase days in (after, through] as {@code customer_id, holdout_purchases}:
+   * what a backtest compares the predictions with, counted as the histories count them.
+   */
+  public static Dataset<Row> purchaseDaysIn(Dataset<Row> transactions, LocalDate after, LocalDate through) {
+    return purchaseDays(transactions.where(col(ORDER_DATE).gt(lit(java.sql.Date.valueOf(after)))
+            .and(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(through))))))
+        .groupBy(col(CUSTOMER_ID)).agg(count(lit(1)).cast(DataTypes.IntegerType).as(HOLDOUT_PURCHASES));
+  }
+
+  /** Purchases of a customer on one day merged; the day counts when its net amount is positive. */
+  private static Dataset<Row> purchaseDays(Dataset<Row> transactions) {
+    return transactions
+        .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
+        .agg(sum(col(AMOUNT).cast(DataTypes.DoubleType)).as(DAY_AMOUNT))
+        .where(col(DAY_AMOUNT).gt(0));
   }
 }

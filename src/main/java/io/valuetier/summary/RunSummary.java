@@ -33,7 +33,8 @@ public record RunSummary(
     Map<String, Double> lifetimeParameters,
     Map<String, Double> lifetimeLogLikelihood,
     Map<String, String> lifetimeStatus,
-    Map<String, Double> stageSeconds) {
+    Map<String, Double> stageSeconds,
+    Map<String, Double> lifetimeHoldoutError) {
 
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -55,12 +56,15 @@ public record RunSummary(
       .add("lifetime_parameters", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_log_likelihood", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       .add("lifetime_status", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
+      .add("stage_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
+      // model = auto: purchase model → its RMSE per customer on the holdout (empty otherwise); the
+      // choice is lifetime_status["model"], the check of p_alive lifetime_status["p_alive"].
+      .add("lifetime_holdout_error", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
 
   public Dataset<Row> toFrame(SparkSession spark) {
     Row row = RowFactory.create(runId, configHash, status, Timestamp.from(startedAt), Timestamp.from(finishedAt),
         rowsRead, rowsAccepted, rowsRejected, rejectedByReason, customers, primaryMethod, k, silhouette,
-        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds);
+        silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds, lifetimeHoldoutError);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }
