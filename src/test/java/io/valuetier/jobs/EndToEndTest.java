@@ -135,6 +135,46 @@ class EndToEndTest {
     assertEquals(java.util.Set.of(first.summary().k()), refit.summary().silhouetteByK().keySet());
   }
 
+  @Test
+  void backtestWritesBothModelsComparisonsToClvBacktest() throws Exception {
+    // model = auto backtests both models; half a year of holdout before the data's end.
+    File conf = dir.resolve("backtest.conf").toFile();
+    Files.writeString(conf.toPath(), "tiering { lake.catalog = e2e, quality.max-rejected-share = 0.2, lifetime-value.model = auto }");
+    TieringConfig auto = TieringConfig.load(Optional.of(conf));
+    LocalDate calibrationEnd = D2.minusDays(180);
+    BacktestJob.Result result = new BacktestJob(spark, auto, calibrationEnd, D2).run(input, warehouse);
+    Dataset<Row> rows = table(Tables.CLV_BACKTEST, calibrationEnd);
+    assertEquals(2 * 9, rows.count(), "groups 0..6, 7+ and all, for bgnbd and mbgnbd");
+    assertEquals(2 * 9, result.rows().size());
+    // The customers of the backtest: a purchase day on or before D1, counted here from the raw
+    // Parquet without the job's code (the planted bad rows aside, which have no valid date or id).
+    Dataset<Row> raw = spark.read().parquet(input + "/transactions");
+    String when = java.util.Arrays.asList(raw.columns()).contains(Columns.ORDER_TS) ? Columns.ORDER_TS : Columns.ORDER_DATE;
+    long known = raw.where(col(Columns.CUSTOMER_ID).isNotNull()
+            .and(col(when).cast("date").leq(java.sql.Date.valueOf(calibrationEnd))))
+        .select(Columns.CUSTOMER_ID).distinct().count();
+    for (String model : new String[] {"bgnbd", "mbgnbd"}) {
+      Dataset<Row> m = rows.where(col(Columns.PURCHASE_MODEL).equalTo(model));
+      Row all = m.where(col(Columns.FREQUENCY_GROUP).equalTo("all")).first();
+      Row groups = m.where(col(Columns.FREQUENCY_GROUP).notEqual("all"))
+          .agg(org.apache.spark.sql.functions.sum(Columns.CUSTOMERS), org.apache.spark.sql.functions.sum(Columns.ACTUAL_PURCHASES),
+              org.apache.spark.sql.functions.sum(Columns.PREDICTED_PURCHASES)).first();
+      assertEquals(all.<Long>getAs(Columns.CUSTOMERS), groups.getLong(0), model + ": groups add up to all");
+      assertEquals(all.<Double>getAs(Columns.ACTUAL_PURCHASES), groups.getDouble(1), 1e-6);
+      assertEquals(all.<Double>getAs(Columns.PREDICTED_PURCHASES), groups.getDouble(2), 1e-6);
+      assertEquals(result.customers(), all.<Long>getAs(Columns.CUSTOMERS));
+      assertTrue(Math.abs(known - result.customers()) <= 0.01 * known, known + " vs " + result.customers());
+      assertEquals(180, all.<Integer>getAs(Columns.HOLDOUT_DAYS));
+      assertTrue(all.<Double>getAs(Columns.LOG_LIKELIHOOD) < 0);
+    }
+    // A rerun of the same calibration end replaces its rows.
+    new BacktestJob(spark, auto, calibrationEnd, D2).run(input, warehouse);
+    assertEquals(2 * 9, table(Tables.CLV_BACKTEST, calibrationEnd).count());
+    io.valuetier.TieringException e = org.junit.jupiter.api.Assertions.assertThrows(io.valuetier.TieringException.class,
+        () -> new BacktestJob(spark, auto, D2, D2));
+    assertEquals("--calibration-end (2026-11-21) must be before --holdout-end (2026-11-21)", e.getMessage());
+  }
+
   private static java.util.List<String> grades(LocalDate date) {
     return io.valuetier.SparkTestSession.sorted(table(Tables.CUSTOMER_TIERS, date)
         .select(Columns.CUSTOMER_ID, Columns.TIER, Columns.SEGMENT, Columns.RFM_SEGMENT, Columns.ABC_CLASS, Columns.VALUE_SCORE));
