@@ -86,9 +86,14 @@ class EndToEndTest {
     // Lifetime value (§7): both models fitted and converged, every customer with a purchase day valued.
     assertEquals(java.util.Set.of("bgnbd.r", "bgnbd.alpha", "bgnbd.a", "bgnbd.b", "gamma_gamma.p", "gamma_gamma.q",
         "gamma_gamma.v"), new java.util.HashSet<>(run.<String, Double>getJavaMap(run.fieldIndex("lifetime_parameters")).keySet()));
-    for (String status : run.<String, String>getJavaMap(run.fieldIndex("lifetime_status")).values()) {
-      assertTrue(status.startsWith("converged"), status);
+    java.util.Map<String, String> lifetimeStatus = run.getJavaMap(run.fieldIndex("lifetime_status"));
+    for (String model : new String[] {"bgnbd", "gamma_gamma"}) {
+      assertTrue(lifetimeStatus.get(model).startsWith("converged"), lifetimeStatus.toString());
     }
+    // The default model, and the check of p_alive on every run; holdout errors only with model = auto.
+    assertEquals("bgnbd (configured)", lifetimeStatus.get("model"));
+    assertTrue(lifetimeStatus.get("p_alive").matches("(un)?informative: p_alive > 0\\.99 for .*"), lifetimeStatus.get("p_alive"));
+    assertTrue(run.getJavaMap(run.fieldIndex("lifetime_holdout_error")).isEmpty());
     assertEquals(0, tiers.where(col(Columns.REPEAT_PURCHASES).isNotNull().and(col(Columns.CLV).isNull()
         .or(col(Columns.P_ALIVE).lt(0)).or(col(Columns.P_ALIVE).gt(1)))).count(), "valued, p_alive a probability");
     // Every method's customer shares add up to 100 %.

@@ -23,6 +23,9 @@ final class SimulatedCustomers {
   final boolean[] aliveAtT;
   /** Every purchase time, the first (0) included, up to T + holdout. */
   final double[][] times;
+  /** Each customer's spend scale ν, and the shape of a purchase's value: Gamma(shape, ν). */
+  final double[] nu;
+  final double valueShape;
 
   SimulatedCustomers(int n, BgNbd.Params purchases, GammaGamma.Params spend, double minT, double maxT,
       double holdout, long seed) {
@@ -48,11 +51,13 @@ final class SimulatedCustomers {
     holdoutPurchases = new double[n];
     aliveAtT = new boolean[n];
     times = new double[n][];
+    nu = new double[n];
+    valueShape = spend.p();
     for (int i = 0; i < n; i++) {
       double lambda = rates.sample();
       double p = dropouts.sample();
-      double nu = scales.sample();
-      GammaDistribution values = new GammaDistribution(rng, spend.p(), 1 / nu);
+      nu[i] = scales.sample();
+      GammaDistribution values = new GammaDistribution(rng, spend.p(), 1 / nu[i]);
       t[i] = minT + rng.nextDouble() * (maxT - minT);
       double now = 0;
       double droppedAt = Double.POSITIVE_INFINITY;
@@ -91,17 +96,19 @@ final class SimulatedCustomers {
    * The purchases as transactions (customer_id, order_date, amount) of a data set ending on
    * {@code end}: customer i's first purchase is floor(T + holdout) days before it, and a purchase
    * at time s falls on day floor(s) after that. Simulate with one day more holdout than the data
-   * spans, so that the last day is complete. Amounts are positive, varied and of no consequence here.
+   * spans, so that the last day is complete. Amounts follow the Gamma-Gamma story (a generator of
+   * their own, so the purchase histories do not depend on them).
    */
   org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> transactions(java.time.LocalDate end, double holdout) {
     java.util.List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
-    java.util.Random amounts = new java.util.Random(1);
+    RandomGenerator amountRng = new Well19937c(1);
     for (int i = 0; i < times.length; i++) {
+      GammaDistribution amounts = new GammaDistribution(amountRng, valueShape, 1 / nu[i]);
       java.time.LocalDate first = end.minusDays((long) Math.floor(t[i] + holdout));
       for (double s : times[i]) {
         java.time.LocalDate day = first.plusDays((long) Math.floor(s));
         if (!day.isAfter(end)) {
-          rows.add(org.apache.spark.sql.RowFactory.create("c" + i, java.sql.Date.valueOf(day), 5 + 40 * amounts.nextDouble()));
+          rows.add(org.apache.spark.sql.RowFactory.create("c" + i, java.sql.Date.valueOf(day), amounts.sample()));
         }
       }
     }
