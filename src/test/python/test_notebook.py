@@ -75,5 +75,7 @@ def test_every_plot_cell_drew_an_image(executed):
     for cell in tagged(executed, "plot"):
         if "lifetime-value" in cell.metadata["tags"] and not has_clv:
             assert "no lifetime value in this snapshot" in text(cell), cell.source[:200]
+        elif "backtest" in cell.metadata["tags"] and not lake().table_exists("tiering.clv_backtest"):
+            assert "no backtest in this lake" in text(cell), cell.source[:200]
         else:
             assert images(cell), f"no image from the cell:\n{cell.source[:200]}"

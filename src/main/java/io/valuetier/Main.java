@@ -5,6 +5,7 @@ import io.valuetier.config.TieringConfig;
 import io.valuetier.generate.SyntheticData;
 import io.valuetier.io.Preflight;
 import io.valuetier.io.Sessions;
+import io.valuetier.jobs.BacktestJob;
 import io.valuetier.jobs.TieringJob;
 import io.valuetier.privacy.Publication;
 import io.valuetier.quality.ValidatedTransactions;
@@ -73,6 +74,10 @@ public final class Main {
         new Publication(config.privacy());
         Preflight.inputs(config.input(), options.input);
       }
+      case BACKTEST -> {
+        Preflight.inputs(config.input(), options.input);
+        Preflight.warehouse(config.lake(), options.warehouse);
+      }
       case GENERATE -> { }
     }
   }
@@ -98,6 +103,17 @@ public final class Main {
             options.asOf, options.warehouse, result.summary().customers(), result.summary().rowsRead(),
             result.summary().rowsRejected());
         System.out.print(TierReport.of(result.tierRows(), config.primaryMethod()));
+      }
+      case BACKTEST -> {
+        BacktestJob.Result result = new BacktestJob(spark, config, options.calibrationEnd, options.holdoutEnd)
+            .run(options.input, options.warehouse);
+        System.out.printf("backtest of %s to %s against (%s, %s] written to %s (clv_backtest, snapshot %s): "
+            + "%d customers%n", config.lifetimeValue().choice().model(), options.calibrationEnd, options.calibrationEnd,
+            options.holdoutEnd, options.warehouse, options.calibrationEnd, result.customers());
+        if (!result.rows().isEmpty()) {
+          spark.createDataFrame(result.rows(), result.rows().get(0).schema())
+              .drop("calibration_end", "holdout_end", "model_parameters", "snapshot_date").show(50, false);
+        }
       }
     }
   }

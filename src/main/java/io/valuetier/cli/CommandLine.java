@@ -28,7 +28,8 @@ public final class CommandLine {
   public enum Command {
     RUN,
     GENERATE,
-    VALIDATE
+    VALIDATE,
+    BACKTEST
   }
 
   /** Parsed arguments; fields left null were not given. */
@@ -48,6 +49,8 @@ public final class CommandLine {
     public LocalDate endDate = LocalDate.of(2026, 11, 21);
     public int years = 3;
     public double badRowShare = 0.002;
+    public LocalDate calibrationEnd;
+    public LocalDate holdoutEnd;
 
     public Optional<File> configFile() {
       return Optional.ofNullable(config);
@@ -72,7 +75,7 @@ public final class CommandLine {
       return new Parsed(Optional.empty(), 0, List.of());
     }
     if (result.isEmpty() || result.get().command == null) {
-      List<String> errors = parser.errors.isEmpty() ? List.of("no command given (run, generate or validate); try --help") : parser.errors;
+      List<String> errors = parser.errors.isEmpty() ? List.of("no command given (run, validate, backtest or generate); try --help") : parser.errors;
       return new Parsed(Optional.empty(), 2, errors);
     }
     return new Parsed(Optional.of(result.get()), 0, List.of());
@@ -121,6 +124,9 @@ public final class CommandLine {
       if (commands.contains(Command.VALIDATE)) {
         validate();
       }
+      if (commands.contains(Command.BACKTEST)) {
+        backtest();
+      }
       if (commands.contains(Command.GENERATE)) {
         generate();
       }
@@ -140,6 +146,26 @@ public final class CommandLine {
           .text("check the configuration and the input tables as run would; writes nothing")
           .action((u, o) -> command(o, Command.VALIDATE))
           .children(seq(asOf(), input(), config(), verbose(), help("help").text("usage of validate")));
+    }
+
+    private void backtest() {
+      note("");
+      cmd("backtest")
+          .text("fit the lifetime-value purchase model up to a calibration end, compare its predictions with the "
+              + "purchases that followed, and write clv_backtest to the lake")
+          .action((u, o) -> command(o, Command.BACKTEST))
+          .children(seq(
+              opt("calibration-end", dateRead())
+                  .required()
+                  .valueName("YYYY-MM-DD")
+                  .text("last day of the history the model is fitted on (D1)")
+                  .action((d, o) -> { o.calibrationEnd = d; return o; }),
+              opt("holdout-end", dateRead())
+                  .required()
+                  .valueName("YYYY-MM-DD")
+                  .text("last day of the holdout (D1, D2] the predictions are compared with")
+                  .action((d, o) -> { o.holdoutEnd = d; return o; }),
+              input(), warehouse(), config(), verbose(), help("help").text("usage of backtest")));
     }
 
     private void generate() {

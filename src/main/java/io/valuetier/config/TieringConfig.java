@@ -183,7 +183,7 @@ public record TieringConfig(
    * discount rate, margin (the customer's own, or a fixed one) and monthly service cost.
    */
   public record LifetimeValue(boolean enabled, int horizonMonths, double monthlyDiscountRate, String marginSource,
-      double margin, double monthlyServiceCost, int maxIterations, double tolerance, Npv npv) implements java.io.Serializable {
+      double margin, double monthlyServiceCost, int maxIterations, double tolerance, Npv npv, ModelChoice choice) implements java.io.Serializable {
     public boolean customerMargin() {
       return "customer".equals(marginSource);
     }
@@ -210,6 +210,20 @@ public record TieringConfig(
    */
   public record CostToServe(double perOrder, double perInvoice, double perCustomerYear, Optional<Double> averageMargin,
       double goldMultiple, double silverMultiple, double ordinaryMultiple) {}
+
+  /**
+   * Which repeat-purchase model lifetime value uses (bgnbd, mbgnbd, or auto: the lower error on a
+   * holdout of the last holdout-days), and when a fit's p_alive counts as uninformative.
+   */
+  public record ModelChoice(String model, int holdoutDays, double uninformativePAlive, double uninformativeShare)
+      implements java.io.Serializable {
+    public boolean auto() {
+      return AUTO_MODEL.equals(model);
+    }
+  }
+
+  public static final String AUTO_MODEL = "auto";
+  public static final List<String> PURCHASE_MODELS = List.of("bgnbd", "mbgnbd", AUTO_MODEL);
 
   /** Re-grading stability triggers (docs/methods.md, "Stability from night to night"). */
   public record Stability(boolean enabled, double monetaryChange, int inactiveDays, double scoreMargin) {}
@@ -500,7 +514,9 @@ public record TieringConfig(
         l.getString("margin-source"), l.getDouble("margin"), l.getDouble("monthly-service-cost"),
         l.getInt("max-iterations"), l.getDouble("tolerance"),
         new Npv(l.getInt("npv-years"), l.getDouble("yearly-discount-rate"), l.getDouble("yearly-maintenance-cost"),
-            l.getDouble("acquisition-cost"), l.getString("acquisition-cost-column")));
+            l.getDouble("acquisition-cost"), l.getString("acquisition-cost-column")),
+        new ModelChoice(l.getString("model"), l.getInt("holdout-days"), l.getDouble("uninformative-p-alive"),
+            l.getDouble("uninformative-share")));
   }
 
   private static PurchaseTiming purchaseTiming(Config t) {
@@ -635,6 +651,14 @@ public record TieringConfig(
         "tiering.cost-to-serve.average-margin must be company or a positive number, got %s", cost.averageMargin().orElse(0.0));
     TieringException.check(MARGIN_SOURCES.contains(lifetimeValue.marginSource()),
         "tiering.lifetime-value.margin-source must be one of %s, got %s", MARGIN_SOURCES, lifetimeValue.marginSource());
+    ModelChoice choice = lifetimeValue.choice();
+    TieringException.check(PURCHASE_MODELS.contains(choice.model()),
+        "tiering.lifetime-value.model must be one of %s, got %s", PURCHASE_MODELS, choice.model());
+    TieringException.check(choice.holdoutDays() > 0, "tiering.lifetime-value.holdout-days must be > 0, got %d",
+        choice.holdoutDays());
+    TieringException.check(choice.uninformativePAlive() > 0 && choice.uninformativePAlive() < 1
+            && choice.uninformativeShare() > 0 && choice.uninformativeShare() <= 1,
+        "tiering.lifetime-value needs 0 < uninformative-p-alive < 1 and 0 < uninformative-share <= 1");
     if (!lifetimeValue.enabled()) {
       TieringException.check(!LIFETIME_COLUMNS.contains(valuePotential.potential()),
           "tiering.value-potential.potential = %s needs tiering.lifetime-value.enabled = true", valuePotential.potential());

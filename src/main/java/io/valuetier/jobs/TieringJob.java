@@ -25,6 +25,7 @@ import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Sessions;
 import io.valuetier.lifetime.CustomerNpv;
+import io.valuetier.lifetime.Backtest;
 import io.valuetier.lifetime.LifetimeValue;
 import io.valuetier.lifetime.PurchaseTiming;
 import io.valuetier.lifetime.PurchaseHistory;
@@ -161,12 +162,15 @@ public final class TieringJob {
           f -> f.count() + " customers");
       Dataset<Row> histories = cached(new PurchaseHistory(asOf).apply(input.accepted()));
       LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
-      LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "BG/NBD and Gamma-Gamma lifetime value",
-          () -> lifetime.fit(histories), LifetimeValue.Fitted::toString);
+      // Used only by model = auto: the last holdout-days of history as a holdout.
+      Backtest.Split holdout = Backtest.Split.of(input.accepted(),
+          asOf.minusDays(config.lifetimeValue().choice().holdoutDays()), asOf);
+      LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "purchase model and Gamma-Gamma lifetime value",
+          () -> lifetime.fit(histories, holdout), LifetimeValue.Fitted::toString);
       Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
           new CustomerNpv(config.lifetimeValue().npv()).apply(lifetime.apply(features, histories, lifetimeFit),
               read.tables().customers()),
-          lifetimeFit.purchaseModel());
+          lifetimeFit.purchaseModel().map(PurchaseTiming.Model::of));
       Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
           () -> cached(Grading.apply(valued, config, input.hasCost())),
           g -> g.count() + " customers graded");
@@ -208,7 +212,8 @@ public final class TieringJob {
           features.count(), config.primaryMethod(), decision.k(), decision.silhouette(), decision.silhouetteByK(),
           lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
           decision.decision() + ": " + decision.reason(), decision.modelDate(), decision.drift(),
-          decision.previousSnapshotDate().orElse(null), input.schemaDrift(), config.scoring().summary());
+          decision.previousSnapshotDate().orElse(null), input.schemaDrift(), config.scoring().summary(),
+          lifetimeFit.holdoutErrors());
       // Written last: a run_summary row for a date says that date's snapshot is complete.
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.

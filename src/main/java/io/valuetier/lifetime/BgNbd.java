@@ -14,9 +14,24 @@ public final class BgNbd implements LogLikelihood {
   public static final String[] PARAMETERS = {"r", "alpha", "a", "b"};
 
   /** Fitted parameters. */
-  public record Params(double r, double alpha, double a, double b) implements java.io.Serializable {
+  public record Params(double r, double alpha, double a, double b) implements PurchaseModel {
     public static Params of(double[] p) {
       return new Params(p[0], p[1], p[2], p[3]);
+    }
+
+    @Override
+    public double probabilityAlive(double x, double tx, double t) {
+      return BgNbd.probabilityAlive(this, x, tx, t);
+    }
+
+    @Override
+    public double expectedPurchases(double x, double tx, double t, double horizonDays) {
+      return BgNbd.expectedPurchases(this, x, tx, t, horizonDays);
+    }
+
+    @Override
+    public double probabilityOfPurchase(double x, double tx, double t, double horizonDays) {
+      return PurchaseModel.purchaseWithin(probabilityAlive(x, tx, t), r + x, alpha + t, horizonDays);
     }
   }
 
@@ -122,11 +137,7 @@ public final class BgNbd implements LogLikelihood {
    * ((α+T)/(α+T+h))^(r+x). Derivation in docs/lifetime-value.md.
    */
   public static double probabilityOfPurchase(Params p, int x, int tx, int t, double horizonDays) {
-    if (horizonDays <= 0) {
-      return 0.0;
-    }
-    double none = (p.r() + x) * Math.log1p(-horizonDays / (p.alpha() + t + horizonDays));
-    return probabilityAlive(p, x, tx, t) * -Math.expm1(none);
+    return p.probabilityOfPurchase(x, tx, t, horizonDays); // the formula: PurchaseModel.purchaseWithin
   }
 
   private static double logOddsDead(Params p, double x, double tx, double t) {

@@ -3,6 +3,7 @@ package io.valuetier.lifetime;
 import static io.valuetier.schema.Columns.AMOUNT;
 import static io.valuetier.schema.Columns.CUSTOMER_AGE_DAYS;
 import static io.valuetier.schema.Columns.CUSTOMER_ID;
+import static io.valuetier.schema.Columns.HOLDOUT_PURCHASES;
 import static io.valuetier.schema.Columns.MEAN_REPEAT_SPEND;
 import static io.valuetier.schema.Columns.ORDER_DATE;
 import static io.valuetier.schema.Columns.PURCHASE_SPAN_DAYS;
@@ -47,11 +48,7 @@ public final class PurchaseHistory {
   }
 
   public Dataset<Row> apply(Dataset<Row> transactions) {
-    Dataset<Row> days = transactions
-        .where(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(asOf))))
-        .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
-        .agg(sum(col(AMOUNT)).as(DAY_AMOUNT), min(col(AMOUNT)).as(SMALLEST_LINE))
-        .where(isPurchaseDay(col(DAY_AMOUNT), col(SMALLEST_LINE)));
+    Dataset<Row> days = purchaseDays(transactions.where(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(asOf)))));
     Dataset<Row> perCustomer = days.groupBy(col(CUSTOMER_ID)).agg(
         min(ORDER_DATE).as(FIRST),
         max(ORDER_DATE).as(LAST),
@@ -74,5 +71,23 @@ public final class PurchaseHistory {
    */
   static Column isPurchaseDay(Column net, Column smallestLine) {
     return net.gt(0).or(net.equalTo(0).and(smallestLine.geq(0)));
+  }
+
+  /**
+   * Each customer's purchase days in (after, through] as {@code customer_id, holdout_purchases}:
+   * what a backtest compares the predictions with, counted as the histories count them.
+   */
+  public static Dataset<Row> purchaseDaysIn(Dataset<Row> transactions, LocalDate after, LocalDate through) {
+    return purchaseDays(transactions.where(col(ORDER_DATE).gt(lit(java.sql.Date.valueOf(after)))
+            .and(col(ORDER_DATE).leq(lit(java.sql.Date.valueOf(through))))))
+        .groupBy(col(CUSTOMER_ID)).agg(count(lit(1)).cast(DataTypes.IntegerType).as(HOLDOUT_PURCHASES));
+  }
+
+  /** Purchases of a customer on one day merged; the days that count as purchase days ({@link #isPurchaseDay}). */
+  private static Dataset<Row> purchaseDays(Dataset<Row> transactions) {
+    return transactions
+        .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
+        .agg(sum(col(AMOUNT)).as(DAY_AMOUNT), min(col(AMOUNT)).as(SMALLEST_LINE))
+        .where(isPurchaseDay(col(DAY_AMOUNT), col(SMALLEST_LINE)));
   }
 }

@@ -43,12 +43,13 @@ public final class PurchaseTiming {
       .add(P_PURCHASE_180D, DataTypes.DoubleType)
       .add(PURCHASE_TIMING, DataTypes.StringType);
 
-  /** A fitted purchase model's P(at least one purchase within h days | x, t_x, T). */
+  /** What purchase timing needs of a fitted purchase model: P(at least one purchase within h days | x, t_x, T). */
   public interface Model extends Serializable {
     double probabilityOfPurchase(int x, int tx, int t, double horizonDays);
 
-    static Model bgNbd(BgNbd.Params p) {
-      return (x, tx, t, h) -> BgNbd.probabilityOfPurchase(p, x, tx, t, h);
+    /** The fitted purchase model's answer (BG/NBD or MBG/NBD). */
+    static Model of(PurchaseModel m) {
+      return (x, tx, t, h) -> m.probabilityOfPurchase(x, tx, t, h);
     }
   }
 

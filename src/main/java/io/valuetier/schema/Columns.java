@@ -108,6 +108,27 @@ public final class Columns {
   // tier_migration (docs/methods.md, "Stability from night to night").
   public static final String CUSTOMERS = "customers";
 
+  // clv_backtest: a purchase model fitted up to the calibration end against the holdout after it.
+  /** Purchase days in the holdout (counted as repeat_purchases is). */
+  public static final String HOLDOUT_PURCHASES = "holdout_purchases";
+  public static final String PREDICTED_PURCHASES = "predicted_purchases";
+  /** P(at least one purchase day in the holdout), from the model. */
+  public static final String P_PURCHASE_HOLDOUT = "p_purchase_holdout";
+  public static final String PURCHASE_MODEL = "model";
+  public static final String MODEL_PARAMETERS = "model_parameters";
+  public static final String LOG_LIKELIHOOD = "log_likelihood";
+  public static final String CALIBRATION_END = "calibration_end";
+  public static final String HOLDOUT_END = "holdout_end";
+  public static final String HOLDOUT_DAYS = "holdout_days";
+  /** Calibration repeat purchases: "0" .. "6", "7+", or "all" for the whole population. */
+  public static final String FREQUENCY_GROUP = "frequency_group";
+  public static final String ACTUAL_PURCHASES = "actual_purchases";
+  public static final String MEAN_ABSOLUTE_ERROR = "mean_absolute_error";
+  public static final String ROOT_MEAN_SQUARED_ERROR = "root_mean_squared_error";
+  public static final String MEAN_P_ALIVE = "mean_p_alive";
+  public static final String PREDICTED_SHARE_BUYING = "predicted_share_buying";
+  public static final String ACTUAL_SHARE_BUYING = "actual_share_buying";
+
   // Every output table (docs/methods.md, "Output tables").
   public static final String SNAPSHOT_DATE = "snapshot_date";
 }

@@ -13,6 +13,8 @@ public final class Tables {
   public static final String TIER_MIGRATION = "tier_migration";
   public static final String REJECTED_TRANSACTIONS = "rejected_transactions";
   public static final String RUN_SUMMARY = "run_summary";
+  /** Written by the backtest command only, never by a run. */
+  public static final String CLV_BACKTEST = "clv_backtest";
 
   /** Every table a run writes, in write order: run_summary last marks the snapshot complete. */
   public static final List<String> ALL = List.of(

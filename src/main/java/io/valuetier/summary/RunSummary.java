@@ -39,7 +39,8 @@ public record RunSummary(
     Double drift,
     java.time.LocalDate previousSnapshotDate,
     Map<String, String> inputSchemaDrift,
-    Map<String, Double> scoringWeights) {
+    Map<String, Double> scoringWeights,
+    Map<String, Double> lifetimeHoldoutError) {
 
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)
@@ -75,7 +76,9 @@ public record RunSummary(
       // Composite-score weights: "weight.<indicator>" (global), "dimension.<name>" (two-level AHP)
       // and "cr.<matrix path>" (each AHP matrix's consistency ratio).
       .add("scoring_weights", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
-
+      // model = auto: purchase model → its RMSE per customer on the holdout (empty otherwise); the
+      // choice is lifetime_status["model"], the check of p_alive lifetime_status["p_alive"].
+      .add("lifetime_holdout_error", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)
       // Why a FAILED run failed (its one-line error); null for a run that succeeded.
       .add("error", DataTypes.StringType, true);
 
@@ -87,7 +90,7 @@ public record RunSummary(
   public static RunSummary failed(String runId, String configHash, Instant startedAt, String primaryMethod,
       Map<String, Double> stageSeconds) {
     return new RunSummary(runId, configHash, FAILED, startedAt, Instant.now(), 0, 0, 0, Map.of(), 0, primaryMethod,
-        0, Double.NaN, Map.of(), Map.of(), Map.of(), Map.of(), stageSeconds, null, null, null, null, Map.of(), Map.of());
+        0, Double.NaN, Map.of(), Map.of(), Map.of(), Map.of(), stageSeconds, null, null, null, null, Map.of(), Map.of(), Map.of());
   }
 
   public Dataset<Row> toFrame(SparkSession spark) {
@@ -101,7 +104,7 @@ public record RunSummary(
         silhouetteByK, lifetimeParameters, lifetimeLogLikelihood, lifetimeStatus, stageSeconds, segmentationDecision,
         segmentationModelDate == null ? null : java.sql.Date.valueOf(segmentationModelDate), drift,
         previousSnapshotDate == null ? null : java.sql.Date.valueOf(previousSnapshotDate),
-        inputSchemaDrift, scoringWeights, error);
+        inputSchemaDrift, scoringWeights, lifetimeHoldoutError, error);
     return spark.createDataFrame(List.of(row), SCHEMA);
   }
 }

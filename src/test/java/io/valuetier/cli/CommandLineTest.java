@@ -81,4 +81,19 @@ class CommandLineTest {
         .options().orElseThrow().verbose);
     assertTrue(CommandLine.parse("generate", "--output", "o", "--verbose").options().orElseThrow().verbose);
   }
+
+  @Test
+  void backtestOptionsAreParsedAndBothDatesRequired() {
+    CommandLine.Options o = CommandLine.parse("backtest", "--calibration-end", "2025-11-21", "--holdout-end",
+        "2026-11-21", "--input", "in", "--warehouse", "wh").options().orElseThrow();
+    assertEquals(CommandLine.Command.BACKTEST, o.command);
+    assertEquals(LocalDate.of(2025, 11, 21), o.calibrationEnd);
+    assertEquals(LocalDate.of(2026, 11, 21), o.holdoutEnd);
+    assertEquals("in", o.input);
+    assertEquals("wh", o.warehouse);
+    CommandLine.Parsed p = CommandLine.parse("backtest", "--calibration-end", "2025-11-21", "--input", "in", "--warehouse", "wh");
+    assertEquals(2, p.exitCode());
+    assertTrue(p.errors().toString().contains("--holdout-end"), p.errors().toString());
+    assertEquals(0, Main.run("backtest", "--help"));
+  }
 }

@@ -94,9 +94,14 @@ class EndToEndTest {
     // Lifetime value (docs/methods.md, "Lifetime value"): both models fitted and converged, every customer with a purchase day valued.
     assertEquals(java.util.Set.of("bgnbd.r", "bgnbd.alpha", "bgnbd.a", "bgnbd.b", "gamma_gamma.p", "gamma_gamma.q",
         "gamma_gamma.v"), new java.util.HashSet<>(run.<String, Double>getJavaMap(run.fieldIndex("lifetime_parameters")).keySet()));
-    for (String status : run.<String, String>getJavaMap(run.fieldIndex("lifetime_status")).values()) {
-      assertTrue(status.startsWith("converged"), status);
+    java.util.Map<String, String> lifetimeStatus = run.getJavaMap(run.fieldIndex("lifetime_status"));
+    for (String model : new String[] {"bgnbd", "gamma_gamma"}) {
+      assertTrue(lifetimeStatus.get(model).startsWith("converged"), lifetimeStatus.toString());
     }
+    // The default model, and the check of p_alive on every run; holdout errors only with model = auto.
+    assertEquals("bgnbd (configured)", lifetimeStatus.get("model"));
+    assertTrue(lifetimeStatus.get("p_alive").matches("(un)?informative: p_alive > 0\\.99 for .*"), lifetimeStatus.get("p_alive"));
+    assertTrue(run.getJavaMap(run.fieldIndex("lifetime_holdout_error")).isEmpty());
     assertEquals(0, tiers.where(col(Columns.REPEAT_PURCHASES).isNotNull().and(col(Columns.CLV).isNull()
         .or(col(Columns.P_ALIVE).lt(0)).or(col(Columns.P_ALIVE).gt(1)))).count(), "valued, p_alive a probability");
     // The service_costs table reached those of the hundred with a history by D1 (W = 365: no
@@ -154,6 +159,46 @@ class EndToEndTest {
     TieringJob.Result refit = new TieringJob(spark, config, D2).run(input, warehouse, false, true);
     assertEquals(first.summary().k(), refit.summary().k());
     assertEquals(java.util.Set.of(first.summary().k()), refit.summary().silhouetteByK().keySet());
+  }
+
+  @Test
+  void backtestWritesBothModelsComparisonsToClvBacktest() throws Exception {
+    // model = auto backtests both models; half a year of holdout before the data's end.
+    File conf = dir.resolve("backtest.conf").toFile();
+    Files.writeString(conf.toPath(), "tiering { lake.catalog = e2e, quality.max-rejected-share = 0.2, lifetime-value.model = auto }");
+    TieringConfig auto = TieringConfig.load(Optional.of(conf));
+    LocalDate calibrationEnd = D2.minusDays(180);
+    BacktestJob.Result result = new BacktestJob(spark, auto, calibrationEnd, D2).run(input, warehouse);
+    Dataset<Row> rows = table(Tables.CLV_BACKTEST, calibrationEnd);
+    assertEquals(2 * 9, rows.count(), "groups 0..6, 7+ and all, for bgnbd and mbgnbd");
+    assertEquals(2 * 9, result.rows().size());
+    // The customers of the backtest: a purchase day on or before D1, counted here from the raw
+    // Parquet without the job's code (the planted bad rows aside, which have no valid date or id).
+    Dataset<Row> raw = spark.read().parquet(input + "/transactions");
+    String when = java.util.Arrays.asList(raw.columns()).contains(Columns.ORDER_TS) ? Columns.ORDER_TS : Columns.ORDER_DATE;
+    long known = raw.where(col(Columns.CUSTOMER_ID).isNotNull()
+            .and(col(when).cast("date").leq(java.sql.Date.valueOf(calibrationEnd))))
+        .select(Columns.CUSTOMER_ID).distinct().count();
+    for (String model : new String[] {"bgnbd", "mbgnbd"}) {
+      Dataset<Row> m = rows.where(col(Columns.PURCHASE_MODEL).equalTo(model));
+      Row all = m.where(col(Columns.FREQUENCY_GROUP).equalTo("all")).first();
+      Row groups = m.where(col(Columns.FREQUENCY_GROUP).notEqual("all"))
+          .agg(org.apache.spark.sql.functions.sum(Columns.CUSTOMERS), org.apache.spark.sql.functions.sum(Columns.ACTUAL_PURCHASES),
+              org.apache.spark.sql.functions.sum(Columns.PREDICTED_PURCHASES)).first();
+      assertEquals(all.<Long>getAs(Columns.CUSTOMERS), groups.getLong(0), model + ": groups add up to all");
+      assertEquals(all.<Double>getAs(Columns.ACTUAL_PURCHASES), groups.getDouble(1), 1e-6);
+      assertEquals(all.<Double>getAs(Columns.PREDICTED_PURCHASES), groups.getDouble(2), 1e-6);
+      assertEquals(result.customers(), all.<Long>getAs(Columns.CUSTOMERS));
+      assertTrue(Math.abs(known - result.customers()) <= 0.01 * known, known + " vs " + result.customers());
+      assertEquals(180, all.<Integer>getAs(Columns.HOLDOUT_DAYS));
+      assertTrue(all.<Double>getAs(Columns.LOG_LIKELIHOOD) < 0);
+    }
+    // A rerun of the same calibration end replaces its rows.
+    new BacktestJob(spark, auto, calibrationEnd, D2).run(input, warehouse);
+    assertEquals(2 * 9, table(Tables.CLV_BACKTEST, calibrationEnd).count());
+    io.valuetier.TieringException e = org.junit.jupiter.api.Assertions.assertThrows(io.valuetier.TieringException.class,
+        () -> new BacktestJob(spark, auto, D2, D2));
+    assertEquals("--calibration-end (2026-11-21) must be before --holdout-end (2026-11-21)", e.getMessage());
   }
 
   private static java.util.List<String> grades(LocalDate date) {

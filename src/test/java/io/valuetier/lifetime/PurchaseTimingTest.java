@@ -107,7 +107,7 @@ class PurchaseTimingTest {
     var frame = SparkTestSession.frame(schema, new Object[] {"heavy", 40, 360, 365}, new Object[] {"lapsed", 10, 60, 700},
         new Object[] {"returns-only", null, null, null});
     Map<String, Row> rows = SparkTestSession.byCustomer(
-        new PurchaseTiming(DEFAULTS).apply(frame, Optional.of(PurchaseTiming.Model.bgNbd(CDNOW))));
+        new PurchaseTiming(DEFAULTS).apply(frame, Optional.of(PurchaseTiming.Model.of(CDNOW))));
     Row heavy = rows.get("heavy");
     // 40 purchase days in a year, the last 5 days ago: odds dead = 0.793/41.426 · (395.9/390.9)^40.243
     // = 0.01914 · e^0.5115 = 0.0319, p_alive = 0.9691; λ ~ Gamma(40.243, 395.9), no purchase in 30 days
