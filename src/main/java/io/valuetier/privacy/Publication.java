@@ -23,6 +23,12 @@ public final class Publication {
     if (key == null || !Arrays.asList(frame.columns()).contains(io.valuetier.schema.Columns.CUSTOMER_ID)) {
       return frame;
     }
-    return Privacy.pseudonymize(frame, key);
+    Dataset<Row> pseudonymized = Privacy.pseudonymize(frame, key);
+    // The quarantined line as read holds the real id (and perhaps other personal columns the
+    // product never maps): with pseudonyms on it is not published.
+    String sourceRow = io.valuetier.quality.TransactionValidation.SOURCE_ROW;
+    return Arrays.asList(frame.columns()).contains(sourceRow)
+        ? pseudonymized.withColumn(sourceRow, org.apache.spark.sql.functions.lit(null).cast("string"))
+        : pseudonymized;
   }
 }

@@ -308,16 +308,20 @@ public final class TransactionValidation {
    * clock otherwise. Explicit conversions, so the session's time zone plays no part.
    */
   static Column businessTime(Column raw, DataType type, ZoneId zone, String sessionZone) {
-    Column target = lit(zone.getId());
-    Column session = lit(sessionZone);
+    // The cast to a local timestamp gives the session zone's wall clock; a second conversion
+    // (per row, not free) only when the business zone is another one.
+    boolean sameZone = zone.normalized().equals(ZoneId.of(sessionZone).normalized());
+    java.util.function.UnaryOperator<Column> toBusiness = instant -> sameZone
+        ? instant.cast(DataTypes.TimestampNTZType)
+        : convert_timezone(lit(sessionZone), lit(zone.getId()), instant.cast(DataTypes.TimestampNTZType));
     if (type instanceof TimestampType) {
-      return convert_timezone(session, target, raw.cast(DataTypes.TimestampNTZType));
+      return toBusiness.apply(raw);
     }
     if (type instanceof TimestampNTZType || type instanceof DateType) {
       return raw.cast(DataTypes.TimestampNTZType);
     }
     Column text = raw.cast(DataTypes.StringType);
-    Column instant = convert_timezone(session, target, text.try_cast(DataTypes.TimestampType).cast(DataTypes.TimestampNTZType));
+    Column instant = toBusiness.apply(text.try_cast(DataTypes.TimestampType));
     return when(text.rlike(ZONED_TEXT), instant).otherwise(text.try_cast(DataTypes.TimestampNTZType));
   }
 

@@ -145,7 +145,10 @@ class NightAfterNightTest {
     Map<String, List<String>> after = everyTable("nights", D1);
     assertEquals(before.keySet(), after.keySet());
     for (String t : before.keySet()) {
-      assertEquals(before.get(t), after.get(t), t);
+      assertEquals(before.get(t).size(), after.get(t).size(), t + ": rows");
+      for (int i = 0; i < before.get(t).size(); i++) {
+        assertEquals(before.get(t).get(i), after.get(t).get(i), t + ": row " + i + " of " + before.get(t).size());
+      }
     }
     assertEquals(TierStability.FIRST_RUN, table("nights", Tables.CUSTOMER_TIERS, D1).first().getAs(Columns.CHANGE_REASON));
   }

@@ -54,6 +54,20 @@ class PrivacyTest {
   }
 
   @Test
+  void withPseudonymsTheQuarantinedSourceLineIsNotPublished() {
+    StructType rejected = new StructType().add(Columns.CUSTOMER_ID, DataTypes.StringType)
+        .add(io.valuetier.quality.TransactionValidation.SOURCE_ROW, DataTypes.StringType);
+    Object[] line = {"what do ya want for nothing?", "{\"CustomerID\":\"what do ya want for nothing?\"}"};
+    Publication publication = new Publication(new TieringConfig.Privacy(true, "KEY_VAR"), Map.of("KEY_VAR", "Jefe")::get);
+    Row r = publication.apply(frame(rejected, line)).first();
+    assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", r.getString(0));
+    assertNull(r.get(1), "the line holds the real id");
+    Row plain = new Publication(new TieringConfig.Privacy(false, "KEY_VAR"), Map.<String, String>of()::get)
+        .apply(frame(rejected, line)).first();
+    assertEquals(line[1], plain.get(1));
+  }
+
+  @Test
   void missingKeyStopsTheRunWithoutShowingAKey() {
     TieringException e = assertThrows(TieringException.class,
         () -> new Publication(new TieringConfig.Privacy(true, "KEY_VAR"), Map.<String, String>of()::get));

@@ -270,4 +270,13 @@ class InputValidationTest {
     assertEquals(Map.of("duplicate_line", 40L), one.rejectedByReason());
     assertEquals(1, one.rowsAccepted());
   }
+
+  @Test
+  void aUniqueColumnTheFilesDoNotHaveIsNamed() {
+    String input = write(goodLines(3).withColumnRenamed(Columns.ORDER_ID, "InvoiceNo"));
+    assertEquals("tiering.input.unique-columns: input table transactions has no column StockCode (columns: "
+        + "[InvoiceNo, customer_id, order_ts, amount, cost, quantity, category, channel])",
+        validateError(input, config("tiering.input.columns { order_id = InvoiceNo }\n"
+            + "tiering.input.unique-columns = [InvoiceNo, StockCode]")));
+  }
 }
