@@ -46,10 +46,7 @@ final class GlobalOrder {
   /** Per-partition offsets of a summed value: the column of "sum over all earlier partitions", and the total. */
   Offset offset(Column value) {
     TreeMap<Integer, Double> totals = new TreeMap<>();
-    // Summed as decimals: exact, so the total does not depend on the order Spark's partial sums
-    // arrive in (a double sum can differ in its last bit between two runs of the same input).
-    Column exact = value.cast(org.apache.spark.sql.types.DataTypes.createDecimalType(38, 12));
-    for (Row r : sorted.groupBy(PART).agg(sum(exact)).collectAsList()) {
+    for (Row r : sorted.groupBy(PART).agg(sum(value)).collectAsList()) {
       totals.put(r.getInt(0), r.isNullAt(1) ? 0.0 : ((Number) r.get(1)).doubleValue());
     }
     Map<Integer, Double> before = new TreeMap<>();
