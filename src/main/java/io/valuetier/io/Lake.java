@@ -322,10 +322,10 @@ public final class Lake {
           synchronized (HELD) {
             try {
               taken.release();
-              held.close();
             } catch (java.io.IOException e) {
-              // Closing the channel releases the lock in any case; nothing left to undo.
+              // Closing the channel below releases the lock in any case.
             } finally {
+              closeQuietly(held);
               HELD.remove(key);
             }
           }
