@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.config.TieringConfig;
+import io.valuetier.quality.TransactionValidation;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -46,25 +47,28 @@ public final class AbcGrading {
 
   /** Requires {@code customer_id} and {@code profit} or {@code monetary}; adds {@code abc_class, cumulative_share}. */
   public Dataset<Row> apply(Dataset<Row> features) {
-    Column contribution = coalesce(col(byProfit ? PROFIT : MONETARY).cast(DataTypes.DoubleType), lit(0.0));
+    // Money stays exact through the running sum (see GlobalOrder#offset): a rerun gives the same
+    // cumulative_share to the last bit, and the A/B cuts cannot move with the summation order.
+    Column contribution = coalesce(col(byProfit ? PROFIT : MONETARY), lit(java.math.BigDecimal.ZERO))
+        .cast(TransactionValidation.MONEY);
     GlobalOrder order = new GlobalOrder(
         features.select(col(CUSTOMER_ID), contribution.as(CONTRIBUTION))
-            .withColumn(POSITIVE, greatest(col(CONTRIBUTION), lit(0.0))),
+            .withColumn(POSITIVE, greatest(col(CONTRIBUTION), lit(java.math.BigDecimal.ZERO)).cast(TransactionValidation.MONEY)),
         col(CONTRIBUTION).desc(), col(CUSTOMER_ID).asc());
     GlobalOrder.Offset offset = order.offset(col(POSITIVE));
     Column running = offset.before().plus(sum(col(POSITIVE))
         .over(order.withinPartition().rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
     Dataset<Row> withRunning = order.rows().withColumn(RUNNING, running);
-    return features.join(classify(withRunning, offset.total()), CUSTOMER_ID);
+    return features.join(classify(withRunning, offset.total().doubleValue()), CUSTOMER_ID);
   }
 
   private Dataset<Row> classify(Dataset<Row> withRunning, double total) {
     if (total <= 0) {
       return withRunning.select(col(CUSTOMER_ID), lit(C).as(ABC_CLASS), lit(null).cast(DataTypes.DoubleType).as(CUMULATIVE_SHARE));
     }
-    Column share = col(RUNNING).divide(total);
+    Column share = col(RUNNING).cast(DataTypes.DoubleType).divide(total);
     // Share reached before this customer: a customer is needed for A while that is below a-share.
-    Column before = col(RUNNING).minus(col(POSITIVE)).divide(total);
+    Column before = col(RUNNING).minus(col(POSITIVE)).cast(DataTypes.DoubleType).divide(total);
     Column positive = col(POSITIVE).gt(0);
     Column grade = when(positive.and(before.lt(config.aShare())), A)
         .when(positive.and(before.lt(config.bShare())), B)

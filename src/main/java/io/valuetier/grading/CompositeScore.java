@@ -111,7 +111,7 @@ public final class CompositeScore {
             .where(col(value).isNotNull()),
         order);
     GlobalOrder.Offset offset = ordered.offset(lit(1L));
-    double n = offset.total();
+    double n = offset.total().doubleValue();
     Column globalRank = offset.before().plus(rank().over(ordered.withinPartition()));
     Column percent = n > 1 ? globalRank.minus(1).divide(n - 1).multiply(100.0) : lit(0.0);
     return ordered.rows().select(col(CUSTOMER_ID), percent.as(scoreColumn(indicator)));

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.sum;
 
 import io.valuetier.schema.Lookup;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -13,6 +14,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -43,21 +46,28 @@ final class GlobalOrder {
     return Window.partitionBy(col(PART)).orderBy(order);
   }
 
-  /** Per-partition offsets of a summed value: the column of "sum over all earlier partitions", and the total. */
+  /**
+   * Per-partition offsets of a summed value: the column of "sum over all earlier partitions", and
+   * the total. {@code value} must be exact (an integer or a decimal): where the range partitions
+   * split depends on a sample, so a sum in doubles would group differently from run to run and
+   * move the last bits; exact sums give the same result however the rows are split.
+   */
   Offset offset(Column value) {
-    TreeMap<Integer, Double> totals = new TreeMap<>();
+    TreeMap<Integer, BigDecimal> totals = new TreeMap<>();
     for (Row r : sorted.groupBy(PART).agg(sum(value)).collectAsList()) {
-      totals.put(r.getInt(0), r.isNullAt(1) ? 0.0 : ((Number) r.get(1)).doubleValue());
+      totals.put(r.getInt(0), r.isNullAt(1) ? BigDecimal.ZERO : new BigDecimal(r.get(1).toString()));
     }
-    Map<Integer, Double> before = new TreeMap<>();
-    double running = 0.0;
-    for (Map.Entry<Integer, Double> e : totals.entrySet()) {
+    Map<Integer, BigDecimal> before = new TreeMap<>();
+    BigDecimal running = BigDecimal.ZERO;
+    for (Map.Entry<Integer, BigDecimal> e : totals.entrySet()) {
       before.put(e.getKey(), running);
-      running += e.getValue();
+      running = running.add(e.getValue());
     }
-    return new Offset(Lookup.of(before, col(PART), lit(0.0)), running);
+    DecimalType type = DataTypes.createDecimalType(38, Math.max(0, running.scale()));
+    Column offsets = Lookup.of(before, col(PART), lit(BigDecimal.ZERO)).cast(type);
+    return new Offset(offsets, running);
   }
 
-  /** What all earlier partitions add up to, per row, and the grand total. */
-  record Offset(Column before, double total) {}
+  /** What all earlier partitions add up to, per row (exact), and the grand total. */
+  record Offset(Column before, BigDecimal total) {}
 }
