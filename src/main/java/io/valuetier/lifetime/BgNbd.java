@@ -28,11 +28,6 @@ public final class BgNbd implements LogLikelihood {
     public double expectedPurchases(double x, double tx, double t, double horizonDays) {
       return BgNbd.expectedPurchases(this, x, tx, t, horizonDays);
     }
-
-    @Override
-    public double probabilityOfPurchase(double x, double tx, double t, double horizonDays) {
-      return PurchaseModel.purchaseWithin(probabilityAlive(x, tx, t), r + x, alpha + t, horizonDays);
-    }
   }
 
   @Override

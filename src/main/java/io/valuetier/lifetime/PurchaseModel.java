@@ -14,8 +14,16 @@ public interface PurchaseModel extends Serializable {
   /** Expected purchase days in (T, T + horizonDays]. */
   double expectedPurchases(double x, double tx, double t, double horizonDays);
 
-  /** P(at least one purchase day in (T, T + horizonDays]). */
-  double probabilityOfPurchase(double x, double tx, double t, double horizonDays);
+  /** Shape r of the Gamma mixing distribution of the purchase rate λ. */
+  double r();
+
+  /** Rate α of the Gamma mixing distribution of the purchase rate λ. */
+  double alpha();
+
+  /** P(at least one purchase day in (T, T + horizonDays]): {@link #purchaseWithin}, the same in both models. */
+  default double probabilityOfPurchase(double x, double tx, double t, double horizonDays) {
+    return purchaseWithin(probabilityAlive(x, tx, t), r() + x, alpha() + t, horizonDays);
+  }
 
   /**
    * P(at least one purchase within h) in both models: a customer drops out only right after a
