@@ -93,7 +93,7 @@ def test_read_only_warehouse_fails_before_spark(tmp_path, input_dir):
 def test_reuse_model_without_a_saved_model_fails_before_spark_and_creates_nothing(tmp_path, input_dir):
     warehouse = tmp_path / "lake"
     result = local("run", "--as-of", AS_OF, "--input", input_dir, "--warehouse", warehouse, "--reuse-model")
-    assert one_error_line(result) == (f"value-tiering: error: --reuse-model: no saved segmentation model on or before "
+    assert one_error_line(result) == (f"value-tiering: error: --reuse-model: no segmentation model stored before "
                                       f"{AS_OF} under {warehouse}/models/segmentation")
     assert result.stdout == ""
     assert not warehouse.exists(), "no catalog.db left behind"
