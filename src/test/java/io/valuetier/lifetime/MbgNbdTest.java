@@ -70,20 +70,6 @@ class MbgNbdTest {
     assertTrue(MbgNbd.probabilityAlive(PURCHASES, 0, 0, 700) < MbgNbd.probabilityAlive(PURCHASES, 0, 0, 30));
   }
 
-  /** Gauss's series summed directly, in logarithms: no transformation. */
-  private static double directSeries(double a, double b, double c, double z) {
-    double logTerm = 0;
-    double sum = 1;
-    for (int n = 0; n < 200_000; n++) {
-      logTerm += Math.log((a + n) * (b + n) / ((c + n) * (n + 1)) * z);
-      sum += Math.exp(logTerm);
-      if (logTerm < Math.log(sum) - 40) {
-        break;
-      }
-    }
-    return sum;
-  }
-
   @Test
   void expectedPurchasesEqualTheFormulaAsPrinted() {
     // (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+h))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; h/(α+T+h))] · p_alive
@@ -92,7 +78,7 @@ class MbgNbdTest {
         MbgNbd.Params p = PURCHASES;
         double z = horizon / (p.alpha() + h[2] + horizon);
         double bracket = 1 - Math.pow((p.alpha() + h[2]) / (p.alpha() + h[2] + horizon), p.r() + h[0])
-            * directSeries(p.r() + h[0], p.b() + h[0] + 1, p.a() + p.b() + h[0], z);
+            * PredictionTest.directSeries(p.r() + h[0], p.b() + h[0] + 1, p.a() + p.b() + h[0], z);
         double expected = (p.a() + p.b() + h[0]) / (p.a() - 1) * bracket * MbgNbd.probabilityAlive(p, h[0], h[1], h[2]);
         assertEquals(expected, MbgNbd.expectedPurchases(p, h[0], h[1], h[2], horizon), 1e-9 * Math.max(1, expected),
             java.util.Arrays.toString(h) + " h=" + horizon);
