@@ -14,6 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -120,6 +124,44 @@ public final class Lake {
           .overwrite(snapshotFilter(date));
     } catch (NoSuchTableException e) {
       throw new IllegalStateException("table " + table(name) + " vanished during the run", e);
+    }
+  }
+
+  /**
+   * Replaces the {@code date} partition of each table, and runs {@code alongside}, all at once from
+   * threads of their own: the tables are independent, and one at a time the run mostly waits on
+   * planning and catalog round trips. Each table is still its own atomic commit. Waits for every
+   * write, then rethrows the first failure (the others have finished or failed by then).
+   */
+  public void replaceSnapshots(Map<String, Dataset<Row>> tables, LocalDate date, Runnable alongside) {
+    List<Runnable> writes = new ArrayList<>();
+    writes.add(alongside);
+    tables.forEach((name, rows) -> writes.add(() -> replaceSnapshot(name, rows, date)));
+    ExecutorService pool = Executors.newFixedThreadPool(writes.size());
+    try {
+      List<Future<?>> running = writes.stream().<Future<?>>map(pool::submit).toList();
+      Throwable first = null;
+      for (Future<?> f : running) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          first = first == null ? e.getCause() : first;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          first = first == null ? e : first;
+        }
+      }
+      if (first instanceof RuntimeException r) {
+        throw r;
+      }
+      if (first instanceof Error err) {
+        throw err;
+      }
+      if (first != null) {
+        throw new IllegalStateException("writing the lake failed: " + first.getMessage(), first);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -32,19 +32,27 @@ public final class Sessions {
   }
 
   /**
-   * Sizes shuffles to the input unless conf fixes them: Spark's default of 200 partitions turns
-   * a small input into thousands of tiny tasks per k-means iteration, and a huge one into spills.
+   * Session settings chosen once from the input's size, unless conf fixes the partitions. Spark's
+   * default of 200 shuffle partitions turns a small input into thousands of tiny tasks per k-means
+   * iteration, and a huge one into spills. An input that fits in a partition or two per core gets
+   * one or two partitions and no adaptive re-planning: there is nothing to coalesce or split, and
+   * each re-plan re-describes the whole plan to the UI, which costs more than such a query's work.
    */
-  public static void sizeShufflePartitions(SparkSession spark, TieringConfig config, long inputBytes) {
-    if (config.shufflePartitions() > 0) {
-      return;
-    }
+  public static void sizeForInput(SparkSession spark, TieringConfig config, long inputBytes) {
     int parallelism = spark.sparkContext().defaultParallelism();
-    spark.conf().set("spark.sql.shuffle.partitions", shufflePartitionsFor(inputBytes, parallelism));
+    int partitions = config.shufflePartitions() > 0 ? config.shufflePartitions()
+        : shufflePartitionsFor(inputBytes, parallelism);
+    spark.conf().set("spark.sql.shuffle.partitions", partitions);
+    spark.conf().set("spark.sql.adaptive.enabled", !isSmall(inputBytes, parallelism));
   }
 
   static int shufflePartitionsFor(long inputBytes, int parallelism) {
     long bySize = (inputBytes + INPUT_BYTES_PER_PARTITION - 1) / INPUT_BYTES_PER_PARTITION;
-    return (int) Math.min(MAX_PARTITIONS, Math.max(2L * parallelism, bySize));
+    return (int) Math.min(MAX_PARTITIONS, Math.max(Math.min(2, parallelism), bySize));
+  }
+
+  /** An input of at most a partition per core: every shuffle of the run is small. */
+  static boolean isSmall(long inputBytes, int parallelism) {
+    return inputBytes <= INPUT_BYTES_PER_PARTITION * (long) parallelism;
   }
 }

@@ -23,6 +23,7 @@ import io.valuetier.grading.Grading;
 import io.valuetier.grading.TierStability;
 import io.valuetier.io.InputTables;
 import io.valuetier.io.Lake;
+import io.valuetier.io.Materialized;
 import io.valuetier.io.Sessions;
 import io.valuetier.lifetime.CustomerNpv;
 import io.valuetier.lifetime.Backtest;
@@ -99,10 +100,8 @@ public final class TieringJob {
   /** Checks configuration and input exactly as {@link #run} does, writing nothing. */
   public ValidatedTransactions validate(String inputDir) {
     new Publication(config.privacy(), environment); // fails now if the pseudonym key is missing
-    try {
+    try (Materialized.Scope kept = Materialized.scope(spark)) {
       return readAndValidate(inputDir).transactions();
-    } finally {
-      spark.catalog().clearCache();
     }
   }
 
@@ -149,7 +148,7 @@ public final class TieringJob {
 
   private Result runStages(String inputDir, String warehouse, boolean reuseModel, boolean refit, Instant started) {
     Publication publish = new Publication(config.privacy(), environment);
-    try {
+    try (Materialized.Scope kept = Materialized.scope(spark)) {
       Input read = readAndValidate(inputDir);
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);
@@ -195,17 +194,20 @@ public final class TieringJob {
       Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS, treatments()).persist(StorageLevel.MEMORY_AND_DISK());
       String valueColumn = "profit".equals(config.segmentation().rankBy()) ? Columns.PROFIT : Columns.MONETARY;
       stages.run("write", "replace snapshot " + asOf + " in the lake", () -> {
-        if (!decided.stored()) {
-          lake.saveModel(decided.model(), asOf);
-          lake.saveDecision(decision.toJson(), asOf);
-        }
-        lake.replaceSnapshot(Tables.CUSTOMER_FEATURES, publish.apply(features), asOf);
-        lake.replaceSnapshot(Tables.CUSTOMER_TIERS, tiers, asOf);
-        lake.replaceSnapshot(Tables.TIER_SUMMARY, tierSummary, asOf);
-        lake.replaceSnapshot(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, decision, valueColumn), asOf);
-        lake.replaceSnapshot(Tables.TIER_MIGRATION, TierStability.migration(tiers), asOf);
-        lake.replaceSnapshot(Tables.REJECTED_TRANSACTIONS, publish.apply(input.rejected()), asOf);
-        return Tables.ALL.size() - 1;
+        Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
+        tables.put(Tables.CUSTOMER_FEATURES, publish.apply(features));
+        tables.put(Tables.CUSTOMER_TIERS, tiers);
+        tables.put(Tables.TIER_SUMMARY, tierSummary);
+        tables.put(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, decision, valueColumn));
+        tables.put(Tables.TIER_MIGRATION, TierStability.migration(tiers));
+        tables.put(Tables.REJECTED_TRANSACTIONS, publish.apply(input.rejected()));
+        lake.replaceSnapshots(tables, asOf, () -> {
+          if (!decided.stored()) {
+            lake.saveModel(decided.model(), asOf);
+            lake.saveDecision(decision.toJson(), asOf);
+          }
+        });
+        return tables.size();
       }, n -> n + " tables");
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
           input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
@@ -218,8 +220,6 @@ public final class TieringJob {
       lake.replaceSnapshot(Tables.RUN_SUMMARY, summary.toFrame(spark), asOf);
       // A handful of rows (one per tier), collected before the cache goes.
       return new Result(summary, TierSummary.forDisplay(tierSummary, "tier").collectAsList());
-    } finally {
-      spark.catalog().clearCache();
     }
   }
 
@@ -227,7 +227,7 @@ public final class TieringJob {
     InputTables tables = stages.run("read", "read input tables",
         () -> InputTables.read(spark, config.input(), inputDir), t -> "transactions, customers "
             + (t.customers().isPresent() ? "present" : "absent") + ", invoices " + (t.invoices().isPresent() ? "present" : "absent"));
-    Sessions.sizeShufflePartitions(spark, config, tables.transactionBytes());
+    Sessions.sizeForInput(spark, config, tables.transactionBytes());
     ValidatedTransactions validated = stages.run("validate", "validate and quarantine transactions", () -> {
       Dataset<Row> raw = tables.transactions();
       Dataset<Row> flagged = TransactionValidation.flag(raw, asOf, TransactionValidation.Rules.of(config.input())).persist(StorageLevel.MEMORY_AND_DISK());
@@ -342,7 +342,7 @@ public final class TieringJob {
   }
 
   private static Dataset<Row> cached(Dataset<Row> frame) {
-    return frame.persist(StorageLevel.MEMORY_AND_DISK());
+    return Materialized.of(frame);
   }
 
   private static Map<String, String> methods() {

@@ -1,0 +1,59 @@
+package io.valuetier.io;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/** A step computed once, its rows kept by the executors, and a new, short plan starting from them. */
+public final class Materialized {
+  private Materialized() {}
+
+  /**
+   * {@code frame} computed now and kept (memory, spilling to disk), as a frame whose plan is only
+   * a scan of those rows. A cached frame keeps its whole plan: every later step re-analyses it and
+   * every query prints it into the UI's plan description, which at a few thousand customers costs
+   * far more than the arithmetic. The rows live on the executors that computed them (Spark's local
+   * checkpoint): losing one fails the run, which the nightly schedule retries as a whole. The
+   * rows stay until the enclosing {@link Scope} closes.
+   */
+  public static Dataset<Row> of(Dataset<Row> frame) {
+    return frame.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Everything a run keeps on the executors, released when the run ends however it ends. */
+  public static Scope scope(SparkSession spark) {
+    return new Scope(spark);
+  }
+
+  /**
+   * Releases every RDD persisted while it was open: local checkpoints are not in the session's
+   * cache, so {@code clearCache} alone would leave them (and a long-lived session fills up).
+   */
+  public static final class Scope implements AutoCloseable {
+    private final SparkSession spark;
+    private final Set<Integer> before;
+
+    private Scope(SparkSession spark) {
+      this.spark = spark;
+      this.before = new HashSet<>(persisted(spark).keySet());
+    }
+
+    @Override
+    public void close() {
+      spark.catalog().clearCache();
+      persisted(spark).forEach((id, rdd) -> {
+        if (!before.contains(id)) {
+          rdd.unpersist(false);
+        }
+      });
+    }
+
+    private static java.util.Map<Integer, org.apache.spark.api.java.JavaRDD<?>> persisted(SparkSession spark) {
+      return JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs();
+    }
+  }
+}
