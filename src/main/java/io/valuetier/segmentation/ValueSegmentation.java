@@ -22,6 +22,7 @@ import io.valuetier.schema.Lookup;
 import io.valuetier.segmentation.SegmentationDecision.Label;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,6 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StandardScalerModel;
@@ -81,9 +81,9 @@ public final class ValueSegmentation {
    * final model on at most fit-sample-size customers.
    */
   public Fitted fit(Dataset<Row> features) {
-    // Only the columns k-means reads, materialized once with a short lineage: every k-means
-    // iteration is a Spark job, and planning each against the whole graded plan costs more than
-    // the arithmetic (hundreds of jobs per run).
+    // Only the columns k-means reads, materialized once with a short lineage: the final fit's
+    // k-means iterations are Spark jobs, and planning each against the whole graded plan costs more
+    // than the arithmetic.
     Column[] needed = java.util.stream.Stream.concat(java.util.stream.Stream.of(CUSTOMER_ID),
             config.features().stream().map(f -> FEATURES.get(f).column())).distinct().map(c -> col(c)).toArray(Column[]::new);
     Dataset<Row> input = features.select(needed).sortWithinPartitions(CUSTOMER_ID).localCheckpoint();
@@ -94,26 +94,68 @@ public final class ValueSegmentation {
     int high = Math.min(config.k() > 0 ? config.k() : config.kMax(), (int) Math.min(n - 1, Integer.MAX_VALUE));
     TieringException.check(low <= high, "k-means needs more customers than k = %d, got %d", low, n);
 
+    // k is chosen on the driver: a pipeline fit and an evaluation per k were hundreds of small Spark
+    // jobs, nearly all fixed cost. The sample's assembled (unscaled) feature vectors are the one
+    // collection of customer rows here: at most selection-sample-size rows of at most six doubles,
+    // a bounded, configurable sample for model selection, not customer-level collection. Each
+    // scaler (the selection's, the final model's) is applied to them on the driver.
+    Dataset<Row> assembled = assembler().transform(logFeatures().transform(sample));
+    double[][] raw = rawFeatures(assembled);
     Map<Integer, Double> byK = new LinkedHashMap<>();
-    PipelineModel best = null;
-    int bestK = -1;
-    for (int k = low; k <= high; k++) {
-      PipelineModel model = pipeline(k).fit(sample);
-      double score = silhouette(model, sample);
-      byK.put(k, score);
-      if (best == null || score > byK.get(bestK)) {
-        best = model;
-        bestK = k;
+    int bestK = low;
+    if (config.k() == 0) {
+      double[][] scaled = standardized(raw, standardScaler().fit(assembled));
+      SampleKMeans.Selection selection = SampleKMeans.select(scaled, low, high, config.seed(), config.maxIterations());
+      bestK = selection.k();
+      byK.putAll(selection.silhouetteByK());
+    }
+    // The stored model stays an MLlib pipeline, fitted once at the chosen k.
+    Dataset<Row> fitSet = n > config.selectionSampleSize() ? sampleOf(input, n, config.fitSampleSize(), config.seed() + 1)
+        : sample;
+    PipelineModel best = pipeline(bestK).fit(fitSet);
+    fitSet.unpersist();
+    sample.unpersist();
+    double silhouette = silhouette(best, raw);
+    if (config.k() > 0) {
+      byK.put(bestK, silhouette);
+    }
+    return new Fitted(best, bestK, silhouette, byK);
+  }
+
+  /** The assembled feature vectors of the sample, sorted by customer id so k-means sees them in one order. */
+  private static double[][] rawFeatures(Dataset<Row> assembled) {
+    List<Row> rows = new ArrayList<>(assembled.select(col(CUSTOMER_ID), col(RAW)).collectAsList());
+    rows.sort(Comparator.comparing(r -> String.valueOf(r.get(0))));
+    double[][] raw = new double[rows.size()][];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = ((Vector) rows.get(i).get(1)).toArray();
+    }
+    return raw;
+  }
+
+  /** {@code raw} through {@code scaler} as its transform computes it: (x − mean) · (1/std, or 0 when std = 0). */
+  private static double[][] standardized(double[][] raw, StandardScalerModel scaler) {
+    double[] mean = scaler.mean().toArray();
+    double[] std = scaler.std().toArray();
+    double[][] scaled = new double[raw.length][];
+    for (int i = 0; i < raw.length; i++) {
+      scaled[i] = new double[raw[i].length];
+      for (int f = 0; f < raw[i].length; f++) {
+        scaled[i][f] = (raw[i][f] - mean[f]) * (std[f] == 0 ? 0.0 : 1.0 / std[f]);
       }
     }
-    if (n > config.selectionSampleSize()) {
-      Dataset<Row> fitSet = sampleOf(input, n, config.fitSampleSize(), config.seed() + 1);
-      best = pipeline(bestK).fit(fitSet);
-      fitSet.unpersist();
+    return scaled;
+  }
+
+  /** The silhouette of {@code model} on the sample: each point in the model's units, at its nearest centroid. */
+  private static double silhouette(PipelineModel model, double[][] raw) {
+    double[][] scaled = standardized(raw, scaler(model));
+    Vector[] centers = kMeans(model).clusterCenters();
+    double[][] c = new double[centers.length][];
+    for (int i = 0; i < centers.length; i++) {
+      c[i] = centers[i].toArray();
     }
-    double silhouette = silhouette(best, sample);
-    sample.unpersist();
-    return new Fitted(best, bestK, silhouette, byK);
+    return SampleKMeans.silhouette(scaled, SampleKMeans.nearest(scaled, c), c.length);
   }
 
   /**
@@ -261,27 +303,29 @@ public final class ValueSegmentation {
   }
 
   private Pipeline pipeline(int k) {
-    List<String> features = config.features();
-    String select = features.stream()
-        .map(f -> FEATURES.get(f).sql() + " AS " + featureColumn(f))
-        .reduce((a, b) -> a + ", " + b).orElseThrow();
     return new Pipeline().setStages(new PipelineStage[] {
-        new SQLTransformer().setStatement("SELECT *, " + select + " FROM __THIS__"),
-        new VectorAssembler().setInputCols(features.stream().map(ValueSegmentation::featureColumn).toArray(String[]::new))
-            .setOutputCol(RAW).setHandleInvalid("error"),
-        new StandardScaler().setInputCol(RAW).setOutputCol(SCALED).setWithMean(true).setWithStd(true),
+        logFeatures(),
+        assembler(),
+        standardScaler(),
         new KMeans().setK(k).setSeed(config.seed()).setMaxIter(config.maxIterations())
             .setFeaturesCol(SCALED).setPredictionCol(CLUSTER)
     });
   }
 
-  private static double silhouette(PipelineModel model, Dataset<Row> sample) {
-    Dataset<Row> predicted = model.transform(sample);
-    if (predicted.select(CLUSTER).distinct().limit(2).count() < 2) {
-      return 0.0; // one cluster: silhouette is undefined, and such a k is never preferred
-    }
-    return new ClusteringEvaluator().setFeaturesCol(SCALED).setPredictionCol(CLUSTER)
-        .setMetricName("silhouette").evaluate(predicted);
+  private SQLTransformer logFeatures() {
+    String select = config.features().stream()
+        .map(f -> FEATURES.get(f).sql() + " AS " + featureColumn(f))
+        .reduce((a, b) -> a + ", " + b).orElseThrow();
+    return new SQLTransformer().setStatement("SELECT *, " + select + " FROM __THIS__");
+  }
+
+  private VectorAssembler assembler() {
+    return new VectorAssembler().setInputCols(config.features().stream().map(ValueSegmentation::featureColumn)
+        .toArray(String[]::new)).setOutputCol(RAW).setHandleInvalid("error");
+  }
+
+  private static StandardScaler standardScaler() {
+    return new StandardScaler().setInputCol(RAW).setOutputCol(SCALED).setWithMean(true).setWithStd(true);
   }
 
   private static String featureColumn(String feature) {
