@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.sum;
 
+import io.valuetier.io.Materialized;
 import io.valuetier.schema.Lookup;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -16,7 +17,6 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Running sums and ranks over the whole population without a window over it: a global sort
@@ -30,11 +30,14 @@ final class GlobalOrder {
   private final Dataset<Row> sorted;
   private final Column[] order;
 
-  /** Sorts {@code rows} by {@code order} and fixes each row's partition (cached: both passes must agree). */
+  /**
+   * Sorts {@code rows} by {@code order} and fixes each row's partition, materialized: both passes
+   * must see the same split, and a cached plan can be recomputed (its range bounds sampled again)
+   * where the cache lookup misses. The job's scope releases the rows.
+   */
   GlobalOrder(Dataset<Row> rows, Column... order) {
     this.order = order;
-    // The job clears the session's cache at the end of a run.
-    this.sorted = rows.orderBy(order).withColumn(PART, spark_partition_id()).persist(StorageLevel.MEMORY_AND_DISK());
+    this.sorted = Materialized.of(rows.orderBy(order).withColumn(PART, spark_partition_id()));
   }
 
   Dataset<Row> rows() {
