@@ -80,8 +80,9 @@ public final class CustomerFeatures {
     return transactions.where(inWindow()).agg(count_distinct(col(CATEGORY))).first().getLong(0);
   }
 
+  /** Sums in cents ({@link TransactionValidation#cents}): long arithmetic, exact, converted once per customer. */
   private Dataset<Row> perOrder(Dataset<Row> transactions) {
-    Column amount = col(AMOUNT);
+    Column amount = TransactionValidation.cents(col(AMOUNT));
     Column inWindow = inWindow();
     Column inPrevious = col(ORDER_DATE).gt(dateLit(asOf.minusDays(2L * windowDays)))
         .and(col(ORDER_DATE).leq(dateLit(asOf.minusDays(windowDays))));
@@ -93,14 +94,14 @@ public final class CustomerFeatures {
             max(inWindow).as(IN_WINDOW),
             sum(when(inWindow, amount)).as(AMOUNT_W),
             sum(when(inPrevious, amount)).as(AMOUNT_PREV),
-            sum(when(inWindow, amount.minus(col(COST)))).as(PROFIT_W));
+            sum(when(inWindow, amount.minus(TransactionValidation.cents(col(COST))))).as(PROFIT_W));
   }
 
   private Dataset<Row> perCustomer(Dataset<Row> orders, Dataset<Row> categories, long categoriesSold) {
-    Column zero = lit(0).cast(TransactionValidation.MONEY);
-    Column monetary = coalesce(sum(AMOUNT_W), zero).cast(TransactionValidation.MONEY);
+    Column zero = lit(0L);
+    Column monetary = TransactionValidation.money(coalesce(sum(AMOUNT_W), zero));
     Column profit = hasCost
-        ? coalesce(sum(PROFIT_W), zero).cast(TransactionValidation.MONEY)
+        ? TransactionValidation.money(coalesce(sum(PROFIT_W), zero))
         : lit(null).cast(TransactionValidation.MONEY);
     Dataset<Row> aggregated = orders.groupBy(col(CUSTOMER_ID)).agg(
         min(FIRST_ORDER_DATE).as(FIRST_ORDER_DATE),
@@ -108,7 +109,7 @@ public final class CustomerFeatures {
         sum(when(col(IN_WINDOW), 1).otherwise(0)).cast(DataTypes.LongType).as(FREQUENCY),
         monetary.as(MONETARY),
         profit.as(PROFIT),
-        coalesce(sum(AMOUNT_PREV), zero).cast(TransactionValidation.MONEY).as(MONETARY_PREV));
+        TransactionValidation.money(coalesce(sum(AMOUNT_PREV), zero)).as(MONETARY_PREV));
     return withDerived(aggregated.join(categories, CUSTOMER_ID, "left"), categoriesSold);
   }
 

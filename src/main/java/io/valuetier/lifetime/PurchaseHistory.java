@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.valuetier.quality.TransactionValidation;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -61,7 +62,9 @@ public final class PurchaseHistory {
         x.cast(DataTypes.IntegerType).as(REPEAT_PURCHASES),
         datediff(col(LAST), col(FIRST)).as(PURCHASE_SPAN_DAYS),
         datediff(lit(java.sql.Date.valueOf(asOf)), col(FIRST)).as(CUSTOMER_AGE_DAYS),
-        when(x.gt(0), col(TOTAL).minus(col(FIRST_AMOUNT)).cast(DataTypes.DoubleType).divide(x)).as(MEAN_REPEAT_SPEND));
+        // Cents: (total - first) / 100 is the double the decimal difference converted to.
+        when(x.gt(0), col(TOTAL).minus(col(FIRST_AMOUNT)).cast(DataTypes.DoubleType).divide(100.0).divide(x))
+            .as(MEAN_REPEAT_SPEND));
   }
 
   /**
@@ -83,11 +86,14 @@ public final class PurchaseHistory {
         .groupBy(col(CUSTOMER_ID)).agg(count(lit(1)).cast(DataTypes.IntegerType).as(HOLDOUT_PURCHASES));
   }
 
-  /** Purchases of a customer on one day merged; the days that count as purchase days ({@link #isPurchaseDay}). */
+  /**
+   * Purchases of a customer on one day merged, the net in cents (exact long sums,
+   * {@link TransactionValidation#cents}); the days that count as purchase days ({@link #isPurchaseDay}).
+   */
   private static Dataset<Row> purchaseDays(Dataset<Row> transactions) {
     return transactions
         .groupBy(col(CUSTOMER_ID), col(ORDER_DATE))
-        .agg(sum(col(AMOUNT)).as(DAY_AMOUNT), min(col(AMOUNT)).as(SMALLEST_LINE))
+        .agg(sum(TransactionValidation.cents(col(AMOUNT))).as(DAY_AMOUNT), min(col(AMOUNT)).as(SMALLEST_LINE))
         .where(isPurchaseDay(col(DAY_AMOUNT), col(SMALLEST_LINE)));
   }
 }

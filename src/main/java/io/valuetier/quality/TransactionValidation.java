@@ -10,9 +10,11 @@ import static io.valuetier.schema.Columns.ORDER_ID;
 import static io.valuetier.schema.Columns.ORDER_TS;
 import static io.valuetier.schema.Columns.QUANTITY;
 import static io.valuetier.schema.Columns.REASON;
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.btrim;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.convert_timezone;
+import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
@@ -63,6 +65,26 @@ import org.apache.spark.sql.types.TimestampType;
 public final class TransactionValidation {
   /** Money in the validated transactions: exact, two decimals. */
   public static final DecimalType MONEY = DataTypes.createDecimalType(18, 2);
+
+  /** Below this absolute amount, money converts to cents through a double exactly ({@link #cents}). */
+  private static final double CENTS_THROUGH_DOUBLE = 1e13;
+
+  /**
+   * Money as whole cents in a long, so that sums run on long arithmetic (exact, and under ANSI
+   * mode an overflow fails the query) instead of decimals widened to 28 digits, which Spark adds as
+   * objects. Below 10^13 through a double: m = c/100 arrives within a relative 2^-53 and the
+   * product by 100 rounds once more, so it lies within |c|·2^-51 < 0.5 of c and rint gives c;
+   * larger amounts take the exact decimal product.
+   */
+  public static Column cents(Column money) {
+    Column viaDouble = rint(money.cast(DataTypes.DoubleType).multiply(100.0)).cast(DataTypes.LongType);
+    return when(abs(money).lt(CENTS_THROUGH_DOUBLE), viaDouble).otherwise(money.multiply(100).cast(DataTypes.LongType));
+  }
+
+  /** Cents (a sum of {@link #cents}) as money again, exactly. */
+  public static Column money(Column cents) {
+    return cents.cast(DataTypes.createDecimalType(20, 0)).divide(lit(100)).cast(MONEY);
+  }
 
   /** Reason codes of rejected rows, in the order they are checked (the first that applies wins). */
   public enum Reason {
