@@ -124,6 +124,9 @@ public final class TransactionValidation {
   private static final String BLANKS = "\t\n\u000B\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004"
       + "\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000\u180E\u200B\u200C\u200D\u2060\uFEFF";
 
+  /** An id that needs no trimming: it starts and ends with a printable ASCII character. */
+  private static final String CLEAN_ID = "^[!-~](.*[!-~])?$";
+
   /** Date-time text that ends in a zone: Z, an offset (+01:00, -0500) or a zone id (UTC, Europe/Berlin). */
   private static final String ZONED_TEXT =
       "\\d{2}:\\d{2}(:\\d{2}([.,]\\d*)?)?\\s*(?i:z|[+-]\\d{2}(:?\\d{2})?|(utc|gmt|ut)([+-]\\S*)?|[a-z_]+/[a-z_/+-]+)$";
@@ -385,8 +388,13 @@ public final class TransactionValidation {
    * an id made only of characters nobody can see identifies no one. Inner characters are kept.
    */
   static Column cleanId(Column id) {
-    Column text = btrim(id.cast(DataTypes.StringType), lit(BLANKS));
-    return when(text.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(text);
+    Column raw = id.cast(DataTypes.StringType);
+    Column text = btrim(raw, lit(BLANKS));
+    // Spark trims a character set one character at a time, each a small allocation and a search
+    // of the set: a third of validation's time. An id that starts and ends with a printable ASCII
+    // character (none of them a blank) is already clean, and almost every id does.
+    return when(raw.rlike(CLEAN_ID), raw)
+        .otherwise(when(text.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(text));
   }
 
   private static Column nonFinite(StructType schema, String name, Column value) {
