@@ -159,11 +159,12 @@ public final class TieringJob {
                   read.tables().invoices()),
               read.tables().serviceCosts(), read.tables().invoices())),
           f -> f.count() + " customers");
-      Dataset<Row> histories = cached(new PurchaseHistory(asOf).apply(input.accepted()));
       LifetimeValue lifetime = new LifetimeValue(config.lifetimeValue());
       // Used only by model = auto: the last holdout-days of history as a holdout.
       Backtest.Split holdout = Backtest.Split.of(input.accepted(),
           asOf.minusDays(config.lifetimeValue().choice().holdoutDays()), asOf);
+      Dataset<Row> histories = stages.run("histories", "purchase days per customer up to " + asOf,
+          () -> cached(new PurchaseHistory(asOf).apply(input.accepted())), h -> h.count() + " customers");
       LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "purchase model and Gamma-Gamma lifetime value",
           () -> lifetime.fit(histories, holdout), LifetimeValue.Fitted::toString);
       Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
