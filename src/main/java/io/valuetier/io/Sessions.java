@@ -34,9 +34,10 @@ public final class Sessions {
   /**
    * Session settings chosen once from the input's size, unless conf fixes the partitions. Spark's
    * default of 200 shuffle partitions turns a small input into thousands of tiny tasks per k-means
-   * iteration, and a huge one into spills. An input that fits in a partition or two per core gets
-   * one or two partitions and no adaptive re-planning: there is nothing to coalesce or split, and
-   * each re-plan re-describes the whole plan to the UI, which costs more than such a query's work.
+   * iteration, and a huge one into spills: one partition per 16 MB of input, at least two. An
+   * input of at most one such partition per core also runs without adaptive re-planning: there is
+   * nothing to coalesce or split, and each re-plan re-describes the whole plan to the UI, which
+   * costs more than such a query's work.
    */
   public static void sizeForInput(SparkSession spark, TieringConfig config, long inputBytes) {
     int parallelism = spark.sparkContext().defaultParallelism();

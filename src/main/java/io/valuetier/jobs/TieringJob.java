@@ -153,7 +153,7 @@ public final class TieringJob {
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config.lake(), warehouse);
       Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
-          () -> cached(new CostToServe(asOf, config.windowDays(), config.costToServe()).apply(
+          () -> Materialized.of(new CostToServe(asOf, config.windowDays(), config.costToServe()).apply(
               new CreditFeatures(asOf, config.windowDays()).apply(
                   new CustomerFeatures(asOf, config.windowDays(), input.hasCost()).apply(input.accepted()),
                   read.tables().invoices()),
@@ -164,7 +164,7 @@ public final class TieringJob {
       Backtest.Split holdout = Backtest.Split.of(input.accepted(),
           asOf.minusDays(config.lifetimeValue().choice().holdoutDays()), asOf);
       Dataset<Row> histories = stages.run("histories", "purchase days per customer up to " + asOf,
-          () -> cached(new PurchaseHistory(asOf).apply(input.accepted())), h -> h.count() + " customers");
+          () -> Materialized.of(new PurchaseHistory(asOf).apply(input.accepted())), h -> h.count() + " customers");
       LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "purchase model and Gamma-Gamma lifetime value",
           () -> lifetime.fit(histories, holdout), LifetimeValue.Fitted::toString);
       Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
@@ -172,7 +172,7 @@ public final class TieringJob {
               read.tables().customers()),
           lifetimeFit.purchaseModel().map(PurchaseTiming.Model::of));
       Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
-          () -> cached(Grading.apply(valued, config, input.hasCost())),
+          () -> Materialized.of(Grading.apply(valued, config, input.hasCost())),
           g -> g.count() + " customers graded");
       ValueSegmentation segmentation = new ValueSegmentation(config.segmentation());
       Decided decided = stages.run("segments", "k-means value segmentation",
@@ -189,7 +189,7 @@ public final class TieringJob {
       // published ids, so with pseudonyms on both sides are compared as pseudonyms.
       Dataset<Row> tiers = stages.run("stability", "tier stability against the snapshot of "
               + decision.previousSnapshotDate().map(LocalDate::toString).orElse("(none)"),
-          () -> cached(new TierStability(config.stability(), config.scoring(), ranked)
+          () -> Materialized.of(new TierStability(config.stability(), config.scoring(), ranked)
               .apply(publish.apply(withComputedTier(segmented)), previous)),
           t -> t.where(col(TIER_CHANGED)).count() + " tiers changed");
       Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS, treatments()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -340,10 +340,6 @@ public final class TieringJob {
     Map<String, Map<String, String>> t = new LinkedHashMap<>(config.treatments());
     t.put("tier", config.treatments().getOrDefault(config.primaryMethod(), Map.of()));
     return t;
-  }
-
-  private static Dataset<Row> cached(Dataset<Row> frame) {
-    return Materialized.of(frame);
   }
 
   private static Map<String, String> methods() {

@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.io.Materialized;
 import io.valuetier.schema.Lookup;
 import io.valuetier.segmentation.SegmentationDecision.Label;
 import java.time.LocalDate;
@@ -86,7 +87,7 @@ public final class ValueSegmentation {
     // than the arithmetic.
     Column[] needed = java.util.stream.Stream.concat(java.util.stream.Stream.of(CUSTOMER_ID),
             config.features().stream().map(f -> FEATURES.get(f).column())).distinct().map(c -> col(c)).toArray(Column[]::new);
-    Dataset<Row> input = features.select(needed).sortWithinPartitions(CUSTOMER_ID).localCheckpoint();
+    Dataset<Row> input = Materialized.of(features.select(needed).sortWithinPartitions(CUSTOMER_ID));
     long n = input.count();
     TieringException.check(n >= 2, "k-means needs at least 2 customers, got %d", n);
     Dataset<Row> sample = sampleOf(input, n, config.selectionSampleSize(), config.seed());
