@@ -112,7 +112,7 @@ public final class TransactionValidation {
   /** In rejected_transactions: the whole line as read, every column under the user's name, as JSON. */
   public static final String SOURCE_ROW = "source_row";
 
-  private static final String ORIGINAL = "original_";
+  private static final String ORIGINALS = "originals";
   private static final String CUSTOMER_KEY = "customer_key";
   private static final String COPY = "copy";
 
@@ -210,9 +210,9 @@ public final class TransactionValidation {
 
   /**
    * The grading columns of every row plus {@code reason} (null for a valid row) and, on rejected
-   * rows, the original values as text and the whole source row as JSON. The rows come out
-   * hash-partitioned by customer, which the feature aggregation downstream reuses without
-   * another shuffle.
+   * rows, {@code originals}: the original values as text and the whole source row as JSON. The
+   * rows come out hash-partitioned by customer, which the feature aggregation downstream reuses
+   * without another shuffle.
    */
   public static Dataset<Row> flag(Dataset<Row> raw, LocalDate asOf, Rules rules) {
     checkSchema(raw.schema(), rules);
@@ -254,12 +254,15 @@ public final class TransactionValidation {
     projected.add(cost.as(COST));
     projected.add(optional(schema, CATEGORY).cast(DataTypes.StringType).as(CATEGORY));
     projected.add(reason.as(REASON));
-    // Original values survive only on rejected rows, for the quarantine table.
+    // Original values survive only on rejected rows, for the quarantine table, in one column
+    // (null on accepted rows): a column per field would mean as many column builders for every row.
+    List<Column> originals = new ArrayList<>();
     for (String c : TRANSACTION_COLUMNS) {
       Column source = c.equals(ORDER_TS) ? tsRaw : optional(schema, c);
-      projected.add(when(reason.isNotNull(), source.cast(DataTypes.StringType)).as(ORIGINAL + c));
+      originals.add(source.cast(DataTypes.StringType).as(c));
     }
-    projected.add(when(reason.isNotNull(), sourceRow(schema, rules)).as(SOURCE_ROW));
+    originals.add(sourceRow(schema, rules).as(SOURCE_ROW));
+    projected.add(when(reason.isNotNull(), struct(originals.toArray(Column[]::new))).as(ORIGINALS));
     return lines.select(projected.toArray(Column[]::new));
   }
 
@@ -361,9 +364,9 @@ public final class TransactionValidation {
     List<Column> columns = new ArrayList<>();
     columns.add(col(REASON));
     for (String c : TRANSACTION_COLUMNS) {
-      columns.add(col(ORIGINAL + c).as(c));
+      columns.add(col(ORIGINALS).getField(c).as(c));
     }
-    columns.add(col(SOURCE_ROW));
+    columns.add(col(ORIGINALS).getField(SOURCE_ROW).as(SOURCE_ROW));
     return flagged.where(col(REASON).isNotNull()).select(columns.toArray(Column[]::new));
   }
 
