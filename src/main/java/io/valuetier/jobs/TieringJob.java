@@ -97,11 +97,14 @@ public final class TieringJob {
   /** The input tables, with the transactions validated and reconciled. */
   private record Input(InputTables tables, ValidatedTransactions transactions) {}
 
-  /** Checks configuration and input exactly as {@link #run} does, writing nothing. */
+  /**
+   * Checks configuration and input exactly as {@link #run} does, writing nothing. The rows of the
+   * result are not kept: they are computed again from the input when read.
+   */
   public ValidatedTransactions validate(String inputDir) {
     new Publication(config.privacy(), environment); // fails now if the pseudonym key is missing
     try (Materialized.Scope kept = Materialized.scope(spark)) {
-      return readAndValidate(inputDir).transactions();
+      return readAndValidate(inputDir).transactions().unkept();
     }
   }
 
@@ -167,6 +170,8 @@ public final class TieringJob {
           () -> Materialized.of(new PurchaseHistory(asOf).apply(input.accepted())), h -> h.count() + " customers");
       LifetimeValue.Fitted lifetimeFit = stages.run("lifetime", "purchase model and Gamma-Gamma lifetime value",
           () -> lifetime.fit(histories, holdout), LifetimeValue.Fitted::toString);
+      // Features, histories and the fit hold all the rest of the run needs of the transactions.
+      input.releaseFlagged();
       Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
           new CustomerNpv(config.lifetimeValue().npv()).apply(lifetime.apply(features, histories, lifetimeFit),
               read.tables().customers()),

@@ -1,6 +1,7 @@
 package io.valuetier.quality;
 
 import io.valuetier.TieringException;
+import io.valuetier.io.Materialized;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -9,24 +10,25 @@ import org.apache.spark.sql.Row;
 /**
  * Transactions after validation, with the reconciliation of "Validation and quarantine" (docs/methods.md):
  * rows read = rows accepted + rows rejected, rejected counted per reason; and the input files whose
- * schema was reconciled (file → the columns it lacks, null in its rows).
+ * schema was reconciled (file → the columns it lacks, null in its rows). The rejected rows (reason,
+ * original values, source row) are kept apart from the flagged ones: they are few, and the
+ * quarantine table is written last, long after the accepted rows could have been released.
  */
 public record ValidatedTransactions(
-    Dataset<Row> flagged, boolean hasCost, long rowsRead, long rowsAccepted, Map<String, Long> rejectedByReason,
-    Map<String, String> schemaDrift) {
+    Dataset<Row> flagged, Dataset<Row> rejected, boolean hasCost, long rowsRead, long rowsAccepted,
+    Map<String, Long> rejectedByReason, Map<String, String> schemaDrift) {
 
-  /** Counts the flagged rows and checks that every row read is accounted for. */
+  /**
+   * Counts the flagged rows, checks that every row read is accounted for and keeps the rejected
+   * rows (see {@link Materialized}).
+   */
   public static ValidatedTransactions reconcile(Dataset<Row> flagged, boolean hasCost, long rowsRead) {
-    Map<String, Long> byReason = new TreeMap<>();
-    long accepted = 0;
-    for (Map.Entry<String, Long> e : TransactionValidation.countByReason(flagged).entrySet()) {
-      if (e.getKey() == null) {
-        accepted = e.getValue();
-      } else {
-        byReason.put(e.getKey(), e.getValue());
-      }
-    }
-    ValidatedTransactions v = new ValidatedTransactions(flagged, hasCost, rowsRead, accepted, byReason, Map.of());
+    // Keeping the rejected rows is the pass that computes the flagged ones; counting the accepted
+    // then reads one cached column.
+    Dataset<Row> rejected = Materialized.of(TransactionValidation.rejected(flagged));
+    long accepted = TransactionValidation.accepted(flagged).count();
+    Map<String, Long> byReason = new TreeMap<>(TransactionValidation.countByReason(rejected));
+    ValidatedTransactions v = new ValidatedTransactions(flagged, rejected, hasCost, rowsRead, accepted, byReason, Map.of());
     TieringException.check(v.rowsAccepted() + v.rowsRejected() == rowsRead,
         "reconciliation failed: %d rows read but %d accepted + %d rejected", rowsRead, v.rowsAccepted(), v.rowsRejected());
     return v;
@@ -34,7 +36,13 @@ public record ValidatedTransactions(
 
   /** The same with the schema drift of the input files recorded. */
   public ValidatedTransactions withSchemaDrift(Map<String, String> drift) {
-    return new ValidatedTransactions(flagged, hasCost, rowsRead, rowsAccepted, rejectedByReason, Map.copyOf(drift));
+    return new ValidatedTransactions(flagged, rejected, hasCost, rowsRead, rowsAccepted, rejectedByReason, Map.copyOf(drift));
+  }
+
+  /** The same counts, with the rejected rows as a query of the flagged ones instead of kept rows. */
+  public ValidatedTransactions unkept() {
+    return new ValidatedTransactions(flagged, TransactionValidation.rejected(flagged), hasCost, rowsRead, rowsAccepted,
+        rejectedByReason, schemaDrift);
   }
 
   public long rowsRejected() {
@@ -58,7 +66,13 @@ public record ValidatedTransactions(
     return TransactionValidation.accepted(flagged);
   }
 
-  public Dataset<Row> rejected() {
-    return TransactionValidation.rejected(flagged);
+  /**
+   * Gives back the memory of the flagged rows once every step that reads accepted rows has kept
+   * its result: at millions of customers they are the largest thing a run holds, and the
+   * customer-level steps after them need the room. Reading accepted() after this recomputes
+   * validation from the source.
+   */
+  public void releaseFlagged() {
+    flagged.unpersist(false);
   }
 }
