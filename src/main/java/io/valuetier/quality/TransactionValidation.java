@@ -370,10 +370,10 @@ public final class TransactionValidation {
     return flagged.where(col(REASON).isNotNull()).select(columns.toArray(Column[]::new));
   }
 
-  /** Row counts per outcome: the key null stands for accepted rows. Small: one row per reason. */
-  public static Map<String, Long> countByReason(Dataset<Row> flagged) {
+  /** Row counts per value of {@code reason} (null, if present, for accepted rows). Small: one row per reason. */
+  public static Map<String, Long> countByReason(Dataset<Row> rows) {
     Map<String, Long> counts = new LinkedHashMap<>();
-    for (Row r : flagged.groupBy(col(REASON)).count().collectAsList()) {
+    for (Row r : rows.groupBy(col(REASON)).count().collectAsList()) {
       counts.put(r.getString(0), r.getLong(1));
     }
     return counts;

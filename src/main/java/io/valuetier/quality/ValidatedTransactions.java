@@ -11,8 +11,9 @@ import org.apache.spark.sql.Row;
  * Transactions after validation, with the reconciliation of "Validation and quarantine" (docs/methods.md):
  * rows read = rows accepted + rows rejected, rejected counted per reason; and the input files whose
  * schema was reconciled (file → the columns it lacks, null in its rows). The rejected rows (reason,
- * original values, source row) are kept apart from the flagged ones: they are few, and the
- * quarantine table is written last, long after the accepted rows could have been released.
+ * original values, source row) are kept apart from the flagged ones: a run publishes only when they
+ * are a small share (tiering.quality.max-rejected-share), and the quarantine table is written last,
+ * long after the accepted rows could have been released.
  */
 public record ValidatedTransactions(
     Dataset<Row> flagged, Dataset<Row> rejected, boolean hasCost, long rowsRead, long rowsAccepted,
