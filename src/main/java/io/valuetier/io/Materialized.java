@@ -1,7 +1,9 @@
 package io.valuetier.io;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,7 +33,9 @@ public final class Materialized {
 
   /**
    * Releases every RDD persisted while it was open: local checkpoints are not in the session's
-   * cache, so {@code clearCache} alone would leave them (and a long-lived session fills up).
+   * cache, so {@code clearCache} alone would leave them (and a long-lived session fills up). Waits
+   * for the executors to drop the blocks: the session usually stops right after, and removals
+   * still in flight then fail on the stopped block manager, each printing a stack trace to stderr.
    */
   public static final class Scope implements AutoCloseable {
     private final SparkSession spark;
@@ -44,15 +48,18 @@ public final class Materialized {
 
     @Override
     public void close() {
+      Map<Integer, JavaRDD<?>> kept = persisted(spark);
+      // clearCache only starts removing the cached frames' rows; the blocking unpersist of every
+      // RDD kept during the scope (theirs included) returns once the executors have dropped them.
       spark.catalog().clearCache();
-      persisted(spark).forEach((id, rdd) -> {
+      kept.forEach((id, rdd) -> {
         if (!before.contains(id)) {
-          rdd.unpersist(false);
+          rdd.unpersist(true);
         }
       });
     }
 
-    private static java.util.Map<Integer, org.apache.spark.api.java.JavaRDD<?>> persisted(SparkSession spark) {
+    private static Map<Integer, JavaRDD<?>> persisted(SparkSession spark) {
       return JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs();
     }
   }
