@@ -27,6 +27,10 @@ public final class Sessions {
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.sql.adaptive.coalescePartitions.enabled", "true")
+        // The job's large aggregates have a key per customer or per line (the duplicate rule, the
+        // features): a first-level map of 65,536 keys overflows at once, and every row then probes
+        // both maps. One map: validation at 1M customers 60.6 -> 56.1 s (medians of three).
+        .config("spark.sql.codegen.aggregate.map.twolevel.enabled", "false")
         // Plans over cached steps print their cached plans inside; bound what the UI keeps.
         .config("spark.sql.maxPlanStringLength", "100000");
   }
