@@ -10,11 +10,9 @@ import static io.valuetier.schema.Columns.ORDER_ID;
 import static io.valuetier.schema.Columns.ORDER_TS;
 import static io.valuetier.schema.Columns.QUANTITY;
 import static io.valuetier.schema.Columns.REASON;
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.btrim;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.convert_timezone;
-import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
@@ -40,6 +38,8 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.UnscaledValue;
+import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
@@ -66,19 +66,16 @@ public final class TransactionValidation {
   /** Money in the validated transactions: exact, two decimals. */
   public static final DecimalType MONEY = DataTypes.createDecimalType(18, 2);
 
-  /** Below this absolute amount, money converts to cents through a double exactly ({@link #cents}). */
-  private static final double CENTS_THROUGH_DOUBLE = 1e13;
-
   /**
    * Money as whole cents in a long, so that sums run on long arithmetic (exact, and under ANSI
    * mode an overflow fails the query) instead of decimals widened to 28 digits, which Spark adds as
-   * objects. Below 10^13 through a double: m = c/100 arrives within a relative 2^-53 and the
-   * product by 100 rounds once more, so it lies within |c|·2^-51 < 0.5 of c and rint gives c;
-   * larger amounts take the exact decimal product.
+   * objects. A decimal(18,2) is held as its unscaled long, which is the cents: Catalyst's
+   * UnscaledValue reads it directly (what Spark's own optimizer does for sums of short decimals).
+   * Any arithmetic on the decimal instead (a cast to double, a comparison across scales, a
+   * multiplication) goes through a BigDecimal per row: a fifth of the feature stage's time.
    */
   public static Column cents(Column money) {
-    Column viaDouble = rint(money.cast(DataTypes.DoubleType).multiply(100.0)).cast(DataTypes.LongType);
-    return when(abs(money).lt(CENTS_THROUGH_DOUBLE), viaDouble).otherwise(money.multiply(100).cast(DataTypes.LongType));
+    return ExpressionUtils.column(new UnscaledValue(ExpressionUtils.expression(money.cast(MONEY))));
   }
 
   /** Cents (a sum of {@link #cents}) as money again, exactly. */
@@ -240,7 +237,7 @@ public final class TransactionValidation {
             .when(amount.isNull(), Reason.UNPARSEABLE_AMOUNT.code())
             .when(costRaw.isNotNull().and(cost.isNull()), Reason.UNPARSEABLE_COST.code())
             .when(to_date(orderTs).gt(lit(java.sql.Date.valueOf(asOf))), Reason.FUTURE_ORDER_DATE.code())
-            .when(cost.lt(0), Reason.NEGATIVE_COST.code())
+            .when(cents(cost).lt(0L), Reason.NEGATIVE_COST.code())
             .when(col(COPY).gt(1), Reason.DUPLICATE_LINE.code());
 
     // What the rest of the run reads: the grading columns of accepted rows (the business date of

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** Money to cents and back is exact on both sides of the double shortcut's limit, and sums of cents equal decimal sums. */
+/** Money to cents and back is exact over the whole decimal(18,2) range, and sums of cents equal decimal sums. */
 class CentsTest {
   private static final StructType MONEY = new StructType().add("m", TransactionValidation.MONEY);
 
@@ -30,7 +30,7 @@ class CentsTest {
 
   @Test
   void everyAmountBecomesItsExactCentsAndBack() {
-    // The largest decimal(18,2), amounts just below and above the double path's 10^13 limit, values
+    // The largest decimal(18,2), amounts around 10^13 (where a double loses the cent), values
     // with no exact binary form (0.01, 0.07, 0.29 x 100 = 28.999999999999996 in doubles) and negatives.
     List<String> texts = List.of("0.00", "0.01", "-0.07", "0.29", "1.15", "12345678901.23", "-4503599627370.49",
         "9999999999999.99", "10000000000000.00", "-10000000000000.01", "9999999999999999.99", "-9999999999999999.99");
