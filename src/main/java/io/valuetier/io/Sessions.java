@@ -8,6 +8,8 @@ public final class Sessions {
   /** Compressed Parquet input per shuffle partition: about 100-150 MB of shuffle data each. */
   private static final long INPUT_BYTES_PER_PARTITION = 16L << 20;
   private static final int MAX_PARTITIONS = 4000;
+  /** Customer rows (about 60 columns once graded) per shuffle partition: 100-200 MB each. */
+  private static final long CUSTOMERS_PER_PARTITION = 200_000;
 
   private Sessions() {}
 
@@ -49,6 +51,28 @@ public final class Sessions {
         : shufflePartitionsFor(inputBytes, parallelism);
     spark.conf().set("spark.sql.shuffle.partitions", partitions);
     spark.conf().set("spark.sql.adaptive.enabled", !isSmall(inputBytes, parallelism));
+  }
+
+  /**
+   * Settings for the customer-level steps (grades onwards), once the transaction lines are
+   * aggregated: a shuffle partition per {@value #CUSTOMERS_PER_PARTITION} customers, at least two,
+   * unless conf fixes the partitions, and no adaptive re-planning. A local checkpoint planned
+   * adaptively reports no partitioning, so every later join shuffled the wide customer rows again;
+   * planned statically it keeps its hash partitioning by customer, and with as many partitions as
+   * the session's shuffles a join then shuffles only its narrow side. Customer rows are evenly
+   * spread by their id, so there is nothing for adaptive execution to coalesce or split.
+   */
+  public static void sizeForCustomers(SparkSession spark, TieringConfig config, long customers) {
+    int parallelism = spark.sparkContext().defaultParallelism();
+    int partitions = config.shufflePartitions() > 0 ? config.shufflePartitions()
+        : customerPartitionsFor(customers, parallelism);
+    spark.conf().set("spark.sql.shuffle.partitions", partitions);
+    spark.conf().set("spark.sql.adaptive.enabled", false);
+  }
+
+  static int customerPartitionsFor(long customers, int parallelism) {
+    long bySize = (customers + CUSTOMERS_PER_PARTITION - 1) / CUSTOMERS_PER_PARTITION;
+    return (int) Math.min(MAX_PARTITIONS, Math.max(Math.min(2, parallelism), bySize));
   }
 
   static int shufflePartitionsFor(long inputBytes, int parallelism) {

@@ -172,6 +172,8 @@ public final class TieringJob {
           () -> lifetime.fit(histories, holdout), LifetimeValue.Fitted::toString);
       // Features, histories and the fit hold all the rest of the run needs of the transactions.
       input.releaseFlagged();
+      // From here on every step works on customer rows, a small fraction of the transaction lines.
+      Sessions.sizeForCustomers(spark, config, features.count());
       Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
           new CustomerNpv(config.lifetimeValue().npv()).apply(lifetime.apply(features, histories, lifetimeFit),
               read.tables().customers()),
