@@ -60,5 +60,8 @@ if [[ -z "$dump" ]]; then
 fi
 status=0
 "${command[@]}" || status=$?
-if [[ -s "$dump" ]]; then mv -f "$dump" "$cds"; else rm -f "$dump"; fi
+# Only a successful run's archive is kept: one that failed early (a wrong path, a missing option)
+# loaded a fraction of the classes, and its archive would serve every later run of the build
+# (a 20 MB archive instead of 210 MB made 400 customers take 21.5 s instead of 16 s).
+if [[ "$status" == 0 && -s "$dump" ]]; then mv -f "$dump" "$cds"; else rm -f "$dump"; fi
 exit "$status"
