@@ -47,10 +47,7 @@ public final class Sessions {
    */
   public static void sizeForInput(SparkSession spark, TieringConfig config, long inputBytes) {
     int parallelism = spark.sparkContext().defaultParallelism();
-    int partitions = config.shufflePartitions() > 0 ? config.shufflePartitions()
-        : shufflePartitionsFor(inputBytes, parallelism);
-    spark.conf().set("spark.sql.shuffle.partitions", partitions);
-    spark.conf().set("spark.sql.adaptive.enabled", !isSmall(inputBytes, parallelism));
+    set(spark, config, shufflePartitionsFor(inputBytes, parallelism), !isSmall(inputBytes, parallelism));
   }
 
   /**
@@ -63,20 +60,26 @@ public final class Sessions {
    * spread by their id, so there is nothing for adaptive execution to coalesce or split.
    */
   public static void sizeForCustomers(SparkSession spark, TieringConfig config, long customers) {
-    int parallelism = spark.sparkContext().defaultParallelism();
-    int partitions = config.shufflePartitions() > 0 ? config.shufflePartitions()
-        : customerPartitionsFor(customers, parallelism);
-    spark.conf().set("spark.sql.shuffle.partitions", partitions);
-    spark.conf().set("spark.sql.adaptive.enabled", false);
+    set(spark, config, customerPartitionsFor(customers, spark.sparkContext().defaultParallelism()), false);
+  }
+
+  /** The partitions conf fixes, or else {@code sized}; and whether adaptive execution re-plans. */
+  private static void set(SparkSession spark, TieringConfig config, int sized, boolean adaptive) {
+    spark.conf().set("spark.sql.shuffle.partitions", config.shufflePartitions() > 0 ? config.shufflePartitions() : sized);
+    spark.conf().set("spark.sql.adaptive.enabled", adaptive);
   }
 
   static int customerPartitionsFor(long customers, int parallelism) {
-    long bySize = (customers + CUSTOMERS_PER_PARTITION - 1) / CUSTOMERS_PER_PARTITION;
-    return (int) Math.min(MAX_PARTITIONS, Math.max(Math.min(2, parallelism), bySize));
+    return partitionsFor(customers, CUSTOMERS_PER_PARTITION, parallelism);
   }
 
   static int shufflePartitionsFor(long inputBytes, int parallelism) {
-    long bySize = (inputBytes + INPUT_BYTES_PER_PARTITION - 1) / INPUT_BYTES_PER_PARTITION;
+    return partitionsFor(inputBytes, INPUT_BYTES_PER_PARTITION, parallelism);
+  }
+
+  /** One partition per {@code perPartition} of {@code amount}, rounded up; at least two (or one core's worth), at most MAX_PARTITIONS. */
+  private static int partitionsFor(long amount, long perPartition, int parallelism) {
+    long bySize = (amount + perPartition - 1) / perPartition;
     return (int) Math.min(MAX_PARTITIONS, Math.max(Math.min(2, parallelism), bySize));
   }
 

@@ -173,7 +173,8 @@ public final class TieringJob {
       // Features, histories and the fit hold all the rest of the run needs of the transactions.
       input.releaseFlagged();
       // From here on every step works on customer rows, a small fraction of the transaction lines.
-      Sessions.sizeForCustomers(spark, config, features.count());
+      long customers = features.count();
+      Sessions.sizeForCustomers(spark, config, customers);
       Dataset<Row> valued = new PurchaseTiming(config.purchaseTiming()).apply(
           new CustomerNpv(config.lifetimeValue().npv()).apply(lifetime.apply(features, histories, lifetimeFit),
               read.tables().customers()),
@@ -219,7 +220,7 @@ public final class TieringJob {
       }, n -> n + " tables");
       RunSummary summary = new RunSummary(runId, config.hash(), "SUCCEEDED", started, Instant.now(),
           input.rowsRead(), input.rowsAccepted(), input.rowsRejected(), input.rejectedByReason(),
-          features.count(), config.primaryMethod(), decision.k(), decision.silhouette(), decision.silhouetteByK(),
+          customers, config.primaryMethod(), decision.k(), decision.silhouette(), decision.silhouetteByK(),
           lifetimeFit.parameters(), lifetimeFit.logLikelihoods(), lifetimeFit.status(), stages.seconds(),
           decision.decision() + ": " + decision.reason(), decision.modelDate(), decision.drift(),
           decision.previousSnapshotDate().orElse(null), input.schemaDrift(), config.scoring().summary(),

@@ -1,6 +1,7 @@
 package io.valuetier.io;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.valuetier.SparkTestSession;
@@ -35,7 +36,7 @@ class SessionsTest {
       Sessions.sizeForCustomers(spark, TieringConfig.load(Optional.empty()), 1_000_000);
       Dataset<Row> ids = spark.range(0, 1000).select(col("id").cast("string").as("customer_id"));
       Dataset<Row> wide = Materialized.of(ids.withColumn("a", col("customer_id").cast("long"))
-          .groupBy("customer_id").agg(org.apache.spark.sql.functions.max("a").as("a")));
+          .groupBy("customer_id").agg(max("a").as("a")));
       Dataset<Row> narrow = Materialized.of(ids.orderBy(col("customer_id").desc()));
       Dataset<Row> joined = wide.join(narrow, "customer_id");
       assertEquals(1000, joined.count());
