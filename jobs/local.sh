@@ -44,7 +44,7 @@ jvm+=(-Xlog:cds=off -Xlog:cds+dynamic=off)
 dump=""
 if [[ -f "$cds" && "$cds" -nt "$jar" ]]; then
   jvm+=(-XX:SharedArchiveFile="$cds")
-elif [[ "${1:-}" == "run" ]]; then
+elif [[ "${1:-}" == "run" && " $* " != *" --help "* && " $* " != *" -h "* ]]; then
   dump="$cds.$$.tmp"
   jvm+=(-XX:ArchiveClassesAtExit="$dump")
 fi
@@ -60,8 +60,9 @@ if [[ -z "$dump" ]]; then
 fi
 status=0
 "${command[@]}" || status=$?
-# Only a successful run's archive is kept: one that failed early (a wrong path, a missing option)
-# loaded a fraction of the classes, and its archive would serve every later run of the build
-# (a 20 MB archive instead of 210 MB made 400 customers take 21.5 s instead of 16 s).
+# Only a successful grading run's archive is kept: one that failed early (a wrong path, a missing
+# option) or only printed its usage loaded a fraction of the classes, and its archive would serve
+# every later run of the build (a 20 MB archive instead of 210 MB made 400 customers take 21.5 s
+# instead of 16 s).
 if [[ "$status" == 0 && -s "$dump" ]]; then mv -f "$dump" "$cds"; else rm -f "$dump"; fi
 exit "$status"

@@ -24,7 +24,9 @@ public final class Sessions {
   /** The settings every session of the job needs, production and tests alike. */
   public static SparkSession.Builder configure(SparkSession.Builder builder) {
     return builder
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+        // Iceberg's SQL, and aggregations over rows already partitioned by their keys in one step.
+        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
+            + SingleStepAggregation.class.getName())
         // Dates are business dates: one time zone everywhere, whatever the cluster's default.
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.adaptive.enabled", "true")
