@@ -10,6 +10,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.types.StructType;
 
 /** The one local SparkSession of the test suite, plus small helpers to build and read frames. */
@@ -58,6 +61,31 @@ public final class SparkTestSession {
     java.util.Map<String, Row> m = new java.util.HashMap<>();
     frame.collectAsList().forEach(r -> m.put(r.getAs(io.valuetier.schema.Columns.CUSTOMER_ID), r));
     return m;
+  }
+
+  /** The nodes of a class in a frame's executed plan (run it first), through adaptive execution's final stages. */
+  public static <T extends SparkPlan> List<T> planNodes(Dataset<?> frame, Class<T> type) {
+    List<T> found = new ArrayList<>();
+    collectNodes(frame.queryExecution().executedPlan(), type, found);
+    return found;
+  }
+
+  private static <T extends SparkPlan> void collectNodes(SparkPlan plan, Class<T> type, List<T> found) {
+    if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+      collectNodes(adaptive.executedPlan(), type, found);
+      return;
+    }
+    if (plan instanceof QueryStageExec stage) {
+      collectNodes(stage.plan(), type, found);
+      return;
+    }
+    if (type.isInstance(plan)) {
+      found.add(type.cast(plan));
+    }
+    plan.children().foreach(child -> {
+      collectNodes(child, type, found);
+      return null;
+    });
   }
 
   public static List<String> columns(Dataset<Row> frame) {

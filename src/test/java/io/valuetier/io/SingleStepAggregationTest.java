@@ -18,9 +18,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
-import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.aggregate.HashAggregateExec;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +47,8 @@ class SingleStepAggregationTest {
         .agg(count(lit(1)).as("rows"), sum("n").as("total"), avg("n").as("mean"),
             count(when(col("n").mod(2).equalTo(0), lit(1))).as("even"));
     List<Row> rows = grouped.collectAsList();
-    List<HashAggregateExec> aggregates = hashAggregates(grouped.queryExecution().executedPlan());
-    assertEquals(1, aggregates.size(), grouped.queryExecution().executedPlan().toString());
+    List<HashAggregateExec> aggregates = SparkTestSession.planNodes(grouped, HashAggregateExec.class);
+    assertEquals(1, aggregates.size(), grouped.queryExecution().toString());
     assertTrue(aggregates.get(0).aggregateExpressions().forall(e -> e.mode().toString().equals("Complete")));
     assertRows(rows);
   }
@@ -64,7 +61,7 @@ class SingleStepAggregationTest {
         .repartition(col("n")).groupBy("key").agg(count(lit(1)).as("rows"));
     assertEquals(7, grouped.collectAsList().size());
     List<String> modes = new ArrayList<>();
-    hashAggregates(grouped.queryExecution().executedPlan())
+    SparkTestSession.planNodes(grouped, HashAggregateExec.class)
         .forEach(a -> a.aggregateExpressions().foreach(e -> modes.add(e.mode().toString())));
     assertEquals(List.of("Final", "Partial"), modes.stream().sorted().toList());
   }
@@ -90,7 +87,7 @@ class SingleStepAggregationTest {
           .agg(count(lit(1)).as("rows"), sum("n").as("total"), avg("n").as("mean"),
               count(when(col("n").mod(2).equalTo(0), lit(1))).as("even"));
       assertRows(grouped.collectAsList());
-      List<HashAggregateExec> aggregates = hashAggregates(grouped.queryExecution().executedPlan());
+      List<HashAggregateExec> aggregates = SparkTestSession.planNodes(grouped, HashAggregateExec.class);
       assertEquals(1, aggregates.size());
       // It did spill: the tasks fell back to sorting.
       assertTrue(aggregates.get(0).metrics().apply("numTasksFallBacked").value() > 0);
@@ -109,30 +106,5 @@ class SingleStepAggregationTest {
       assertEquals((double) v[1] / v[0], r.getDouble(3), 1e-9, r.toString());
       assertEquals(v[2], r.getLong(4), r.toString());
     }
-  }
-
-  /** The hash aggregates of an executed plan, through adaptive execution's stages. */
-  private static List<HashAggregateExec> hashAggregates(SparkPlan plan) {
-    List<HashAggregateExec> found = new ArrayList<>();
-    collect(plan, found);
-    return found;
-  }
-
-  private static void collect(SparkPlan plan, List<HashAggregateExec> found) {
-    if (plan instanceof AdaptiveSparkPlanExec adaptive) {
-      collect(adaptive.executedPlan(), found);
-      return;
-    }
-    if (plan instanceof QueryStageExec stage) {
-      collect(stage.plan(), found);
-      return;
-    }
-    if (plan instanceof HashAggregateExec aggregate) {
-      found.add(aggregate);
-    }
-    plan.children().foreach(child -> {
-      collect(child, found);
-      return null;
-    });
   }
 }
