@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.quality.TransactionValidation;
 import org.apache.spark.sql.Column;
@@ -59,7 +60,7 @@ public final class AbcGrading {
     Column running = offset.before().plus(sum(col(POSITIVE))
         .over(order.withinPartition().rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
     Dataset<Row> withRunning = order.rows().withColumn(RUNNING, running);
-    return features.join(classify(withRunning, offset.total().doubleValue()), CUSTOMER_ID);
+    return Joins.withNarrow(features, classify(withRunning, offset.total().doubleValue()), "inner");
   }
 
   private Dataset<Row> classify(Dataset<Row> withRunning, double total) {

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.when;
 
+import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.lifetime.PurchaseTiming;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class CompositeScore {
         ranks = ranks == null ? r : ranks.join(r, CUSTOMER_ID, "full_outer");
       }
     }
-    Dataset<Row> scored = ranks == null ? customers : customers.join(ranks, CUSTOMER_ID, "left");
+    Dataset<Row> scored = ranks == null ? customers : Joins.withNarrow(customers, ranks, "left");
     for (TieringConfig.Indicator indicator : config.indicators()) {
       if (!indicator.percentile()) {
         scored = scored.withColumn(scoreColumn(indicator), bands(indicator));

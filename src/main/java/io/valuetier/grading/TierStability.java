@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.schema.Lookup;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class TierStability {
         col(TIER).as(PREVIOUS_TIER),
         col(MONETARY).cast(DataTypes.DoubleType).as(PREV + MONETARY),
         col(VALUE_SCORE).as(PREV + VALUE_SCORE));
-    Dataset<Row> joined = current.join(prior, CUSTOMER_ID, "left");
+    Dataset<Row> joined = Joins.withNarrow(current, prior, "left");
     Column reason = when(col(PREVIOUS_TIER).isNull(), NEW_CUSTOMER)
         .when(col(COMPUTED_TIER).equalTo(col(PREVIOUS_TIER)), UNCHANGED)
         .when(monetaryChanged(), MONETARY_CHANGE)

@@ -3,11 +3,14 @@ package io.valuetier.io;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.storage.StorageLevel;
 
 /** A step computed once, its rows kept by the executors, and a new, short plan starting from them. */
@@ -24,6 +27,40 @@ public final class Materialized {
    */
   public static Dataset<Row> of(Dataset<Row> frame) {
     return frame.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * A step built of kept sub-steps (grading keeps its ABC and composite-score steps and the global
+   * orders they rank by): its result kept, and the sub-steps' rows released at once rather than at
+   * the end of the run. Each is a full copy of the customer rows, and a 4 GB driver holding them
+   * all until the end spent its last stages in full garbage collections.
+   */
+  public static Dataset<Row> step(Supplier<Dataset<Row>> body) {
+    SparkSession spark = SparkSession.active();
+    Set<Integer> before = new HashSet<>(Scope.persisted(spark).keySet());
+    Dataset<Row> result = of(body.get());
+    int resultRdd = keptRdd(result).id();
+    Scope.persisted(spark).forEach((id, rdd) -> {
+      if (!before.contains(id) && id != resultRdd) {
+        rdd.unpersist(true);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Releases a kept step's rows now: only once every frame computed from it is itself kept (a
+   * query over released rows fails, since their lineage was cut).
+   */
+  public static void release(Dataset<Row> kept) {
+    keptRdd(kept).unpersist(true);
+  }
+
+  private static RDD<?> keptRdd(Dataset<Row> kept) {
+    if (kept.queryExecution().logical() instanceof LogicalRDD rows) {
+      return rows.rdd();
+    }
+    throw new IllegalArgumentException("not a kept step: " + kept.queryExecution().logical().nodeName());
   }
 
   /** Everything a run keeps on the executors, released when the run ends however it ends. */

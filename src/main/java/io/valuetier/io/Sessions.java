@@ -9,7 +9,7 @@ public final class Sessions {
   private static final long INPUT_BYTES_PER_PARTITION = 16L << 20;
   private static final int MAX_PARTITIONS = 4000;
   /** Customer rows (about 60 columns once graded) per shuffle partition: 100-200 MB each. */
-  private static final long CUSTOMERS_PER_PARTITION = 200_000;
+  static final long CUSTOMERS_PER_PARTITION = 200_000;
 
   private Sessions() {}
 

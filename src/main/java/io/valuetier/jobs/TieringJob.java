@@ -14,6 +14,7 @@ import static io.valuetier.schema.Columns.SEGMENT;
 import static io.valuetier.schema.Columns.TIER;
 import static org.apache.spark.sql.functions.col;
 
+import io.valuetier.io.Joins;
 import io.valuetier.Failures;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
@@ -180,8 +181,10 @@ public final class TieringJob {
               read.tables().customers()),
           lifetimeFit.purchaseModel().map(PurchaseTiming.Model::of));
       Dataset<Row> graded = stages.run("grades", "RFM, ABC, credit, composite score, lifecycle, value-potential",
-          () -> Materialized.of(Grading.apply(valued, config, input.hasCost())),
+          () -> Materialized.step(() -> Grading.apply(valued, config, input.hasCost())),
           g -> g.count() + " customers graded");
+      // The graded rows hold what the rest of the run needs of the purchase histories.
+      Materialized.release(histories);
       ValueSegmentation segmentation = new ValueSegmentation(config.segmentation());
       Decided decided = stages.run("segments", "k-means value segmentation",
           () -> fitOrReuse(segmentation, lake, graded, reuseModel, refit),
@@ -200,6 +203,8 @@ public final class TieringJob {
           () -> Materialized.of(new TierStability(config.stability(), config.scoring(), ranked)
               .apply(publish.apply(withComputedTier(segmented)), previous)),
           t -> t.where(col(TIER_CHANGED)).count() + " tiers changed");
+      // Tonight's tiers hold the graded rows, segments and all: the one wide copy kept to the end.
+      Materialized.release(graded);
       Dataset<Row> tierSummary = TierSummary.of(tiers, METHODS, treatments()).persist(StorageLevel.MEMORY_AND_DISK());
       String valueColumn = "profit".equals(config.segmentation().rankBy()) ? Columns.PROFIT : Columns.MONETARY;
       stages.run("write", "replace snapshot " + asOf + " in the lake", () -> {
@@ -336,7 +341,7 @@ public final class TieringJob {
   private static Dataset<Row> withCustomerAttributes(Dataset<Row> tiers, Optional<Dataset<Row>> customers) {
     Dataset<Row> publishable = customers.map(Privacy::publishableCustomers)
         .orElseGet(() -> Privacy.publishableCustomers(tiers.select(CUSTOMER_ID).limit(0)));
-    return tiers.join(publishable, CUSTOMER_ID, "left");
+    return Joins.withNarrow(tiers, publishable, "left");
   }
 
   private Dataset<Row> withComputedTier(Dataset<Row> graded) {

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
+import io.valuetier.io.Joins;
 import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
 import java.util.Arrays;
@@ -70,7 +71,7 @@ public final class CustomerNpv {
       Dataset<Row> costs = customers.get()
           .groupBy(col(CUSTOMER_ID).cast(DataTypes.StringType).as(CUSTOMER_ID))
           .agg(max(col(column).try_cast(DataTypes.DoubleType)).as(own));
-      withCost = valued.join(costs, CUSTOMER_ID, "left")
+      withCost = Joins.withNarrow(valued, costs, "left")
           .withColumn(ACQUISITION_COST, coalesce(col(own), configured))
           .drop(own);
     }

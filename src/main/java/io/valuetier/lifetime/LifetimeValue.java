@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -256,7 +257,7 @@ public final class LifetimeValue {
    * model was not fitted or the customer has no purchase day. Requires {@code customer_id, margin}.
    */
   public Dataset<Row> apply(Dataset<Row> customers, Dataset<Row> histories, Fitted fitted) {
-    Dataset<Row> joined = customers.join(histories, CUSTOMER_ID, "left");
+    Dataset<Row> joined = Joins.withNarrow(customers, histories, "left");
     Predictor predictor = new Predictor(fitted.purchaseModel().orElse(null),
         fitted.spend().map(f -> GammaGamma.Params.of(f.values())).orElse(null), config);
     // Non-deterministic only so that the optimizer cannot inline the UDF into each of the four

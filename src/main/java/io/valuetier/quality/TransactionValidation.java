@@ -87,7 +87,18 @@ public final class TransactionValidation {
 
   /** Cents (a sum of {@link #cents}) as money again, exactly. */
   public static Column money(Column cents) {
-    return cents.cast(DataTypes.createDecimalType(20, 0)).divide(lit(100)).cast(MONEY);
+    return money(cents, MONEY);
+  }
+
+  /** What Spark's sum of {@link #MONEY} gives: 28 digits, two of them decimals. */
+  public static final DecimalType MONEY_TOTAL = DataTypes.createDecimalType(28, 2);
+
+  /**
+   * Cents as money of the given type, exactly: a total over many customers summed as long cents
+   * and returned as {@link #MONEY_TOTAL}, where a sum of the decimals would add objects per row.
+   */
+  public static Column money(Column cents, DecimalType type) {
+    return cents.cast(DataTypes.createDecimalType(20, 0)).divide(lit(100)).cast(type);
   }
 
   /** Reason codes of rejected rows, in the order they are checked (the first that applies wins). */

@@ -116,6 +116,7 @@ public final class ValueSegmentation {
     PipelineModel best = pipeline(bestK).fit(fitSet);
     fitSet.unpersist();
     sample.unpersist();
+    Materialized.release(input);
     double silhouette = silhouette(best, raw);
     if (config.k() > 0) {
       byK.put(bestK, silhouette);

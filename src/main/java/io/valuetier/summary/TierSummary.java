@@ -1,5 +1,8 @@
 package io.valuetier.summary;
 
+import static io.valuetier.quality.TransactionValidation.MONEY_TOTAL;
+import static io.valuetier.quality.TransactionValidation.cents;
+import static io.valuetier.quality.TransactionValidation.money;
 import static io.valuetier.schema.Columns.FREQUENCY;
 import static io.valuetier.schema.Columns.MARGIN;
 import static io.valuetier.schema.Columns.MONETARY;
@@ -71,8 +74,8 @@ public final class TierSummary {
         .groupBy(col(PAIR + "." + METHOD).as(METHOD), col(PAIR + "." + GRADE).as(GRADE))
         .agg(
             count(lit(1)).as(CUSTOMERS),
-            sum(MONETARY).as(REVENUE),
-            sum(PROFIT).as(PROFIT),
+            money(sum(cents(col(MONETARY))), MONEY_TOTAL).as(REVENUE),
+            money(sum(cents(col(PROFIT))), MONEY_TOTAL).as(PROFIT),
             avg(MARGIN).as(AVG_MARGIN),
             avg(RECENCY_DAYS).as(AVG_RECENCY_DAYS),
             avg(FREQUENCY).as(AVG_FREQUENCY));

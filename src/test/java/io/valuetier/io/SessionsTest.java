@@ -10,7 +10,9 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SortExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
+import org.apache.spark.sql.execution.joins.ShuffledHashJoinExec;
 import org.junit.jupiter.api.Test;
 
 /** The customer-level session settings: their partition counts, and joins that keep the wide side in place. */
@@ -39,8 +41,11 @@ class SessionsTest {
       Dataset<Row> wide = Materialized.of(ids.withColumn("a", col("customer_id").cast("long"))
           .groupBy("customer_id").agg(max("a").as("a")));
       Dataset<Row> narrow = Materialized.of(ids.orderBy(col("customer_id").desc()));
-      Dataset<Row> joined = wide.join(narrow, "customer_id");
+      Dataset<Row> joined = Joins.withNarrow(wide, narrow, "inner");
       assertEquals(1000, joined.count());
+      // Hashed, not sorted: the wide rows stream through the join as they are.
+      assertEquals(1, SparkTestSession.planNodes(joined, ShuffledHashJoinExec.class).size(), joined.queryExecution().toString());
+      assertEquals(0, SparkTestSession.planNodes(joined, SortExec.class).size(), joined.queryExecution().toString());
       // Only the narrow side, range-partitioned by its sort, is shuffled for the join.
       assertEquals(1, SparkTestSession.planNodes(joined, ShuffleExchangeExec.class).size(),
           joined.queryExecution().toString());
