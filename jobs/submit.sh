@@ -5,6 +5,7 @@
 # Environment: SPARK_SUBMIT (default: spark-submit on PATH), MASTER (default local[*]),
 # DEPLOY_MODE (client), DRIVER_MEMORY (4g), EXECUTOR_MEMORY (8g), and SPARK_SUBMIT_ARGS for any
 # further spark-submit options (e.g. "--num-executors 20 --conf spark.sql.shuffle.partitions=800").
+# Driver and executors run the parallel (throughput) collector: see docs/performance.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/target/value-tiering-0.1.0-SNAPSHOT-shaded.jar"
@@ -20,6 +21,7 @@ exec "${SPARK_SUBMIT:-spark-submit}" \
   --deploy-mode "${DEPLOY_MODE:-client}" \
   --driver-memory "${DRIVER_MEMORY:-4g}" \
   --executor-memory "${EXECUTOR_MEMORY:-8g}" \
-  --driver-java-options "-Dlog4j2.configurationFile=file:$root/conf/log4j2.properties" \
+  --driver-java-options "-XX:+UseParallelGC -Dlog4j2.configurationFile=file:$root/conf/log4j2.properties" \
+  --conf spark.executor.extraJavaOptions=-XX:+UseParallelGC \
   ${SPARK_SUBMIT_ARGS:-} \
   "$jar" "$@"
