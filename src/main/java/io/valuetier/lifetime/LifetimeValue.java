@@ -2,7 +2,6 @@ package io.valuetier.lifetime;
 
 import static io.valuetier.schema.Columns.CLV;
 import static io.valuetier.schema.Columns.CUSTOMER_AGE_DAYS;
-import static io.valuetier.schema.Columns.CUSTOMER_ID;
 import static io.valuetier.schema.Columns.EXPECTED_AVG_VALUE;
 import static io.valuetier.schema.Columns.EXPECTED_ORDERS_H;
 import static io.valuetier.schema.Columns.MARGIN;
