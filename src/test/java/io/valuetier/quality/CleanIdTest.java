@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.valuetier.SparkTestSession;
 import io.valuetier.schema.Columns;
@@ -18,6 +20,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +49,19 @@ class CleanIdTest {
     // One shuffle, validation's own: the aggregate by customer reuses its partitioning.
     assertEquals(1, SparkTestSession.planNodes(perCustomer, ShuffleExchangeExec.class).size(),
         perCustomer.queryExecution().toString());
+  }
+
+  @Test
+  void bytesThatAreNotUtf8StayAsTheyAre() {
+    // "C1" then a lone 0xFF byte, with and without a no-break space (C2 A0) after it, and a lone
+    // continuation byte (0x80) first: trimming takes the blank's bytes and nothing else.
+    byte[] bad = {'C', '1', (byte) 0xFF};
+    byte[] badBlank = {'C', '1', (byte) 0xFF, (byte) 0xC2, (byte) 0xA0};
+    byte[] blankBad = {' ', (byte) 0x80, 'C'};
+    assertArrayEquals(bad, IdText.clean(UTF8String.fromBytes(bad)).getBytes());
+    assertArrayEquals(bad, IdText.clean(UTF8String.fromBytes(badBlank)).getBytes());
+    assertArrayEquals(new byte[] {(byte) 0x80, 'C'}, IdText.clean(UTF8String.fromBytes(blankBad)).getBytes());
+    assertNull(IdText.clean(UTF8String.fromString("\u2060 \u3000")));
   }
 
   @Test
