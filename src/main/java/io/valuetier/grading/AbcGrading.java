@@ -12,8 +12,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.io.Joins;
 import io.valuetier.quality.TransactionValidation;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;

@@ -11,8 +11,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.when;
 
-import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.io.Joins;
 import io.valuetier.lifetime.PurchaseTiming;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -17,8 +17,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.io.Joins;
 import io.valuetier.schema.Lookup;
 import java.util.ArrayList;
 import java.util.Comparator;

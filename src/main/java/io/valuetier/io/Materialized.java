@@ -36,15 +36,9 @@ public final class Materialized {
    * all until the end spent its last stages in full garbage collections.
    */
   public static Dataset<Row> step(Supplier<Dataset<Row>> body) {
-    SparkSession spark = SparkSession.active();
-    Set<Integer> before = new HashSet<>(Scope.persisted(spark).keySet());
+    Scope sub = new Scope(SparkSession.active());
     Dataset<Row> result = of(body.get());
-    int resultRdd = keptRdd(result).id();
-    Scope.persisted(spark).forEach((id, rdd) -> {
-      if (!before.contains(id) && id != resultRdd) {
-        rdd.unpersist(true);
-      }
-    });
+    sub.releaseNew(sub.persisted(), keptRdd(result).id());
     return result;
   }
 
@@ -80,23 +74,31 @@ public final class Materialized {
 
     private Scope(SparkSession spark) {
       this.spark = spark;
-      this.before = new HashSet<>(persisted(spark).keySet());
+      this.before = new HashSet<>(persisted().keySet());
     }
 
     @Override
     public void close() {
-      Map<Integer, JavaRDD<?>> kept = persisted(spark);
+      Map<Integer, JavaRDD<?>> kept = persisted();
       // clearCache only starts removing the cached frames' rows; the blocking unpersist of every
       // RDD kept during the scope (theirs included) returns once the executors have dropped them.
       spark.catalog().clearCache();
+      releaseNew(kept, NONE);
+    }
+
+    /** No RDD: RDD ids start at 0. */
+    private static final int NONE = -1;
+
+    /** Blocking unpersist of every RDD of {@code kept} persisted since the scope opened, but {@code keep}. */
+    private void releaseNew(Map<Integer, JavaRDD<?>> kept, int keep) {
       kept.forEach((id, rdd) -> {
-        if (!before.contains(id)) {
+        if (!before.contains(id) && id != keep) {
           rdd.unpersist(true);
         }
       });
     }
 
-    private static Map<Integer, JavaRDD<?>> persisted(SparkSession spark) {
+    private Map<Integer, JavaRDD<?>> persisted() {
       return JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs();
     }
   }

@@ -14,7 +14,6 @@ import static io.valuetier.schema.Columns.SEGMENT;
 import static io.valuetier.schema.Columns.TIER;
 import static org.apache.spark.sql.functions.col;
 
-import io.valuetier.io.Joins;
 import io.valuetier.Failures;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.features.CustomerFeatures;
@@ -23,6 +22,7 @@ import io.valuetier.features.CreditFeatures;
 import io.valuetier.grading.Grading;
 import io.valuetier.grading.TierStability;
 import io.valuetier.io.InputTables;
+import io.valuetier.io.Joins;
 import io.valuetier.io.Lake;
 import io.valuetier.io.Materialized;
 import io.valuetier.io.Sessions;

@@ -8,9 +8,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
-import io.valuetier.io.Joins;
 import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.io.Joins;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.spark.sql.Column;

@@ -16,8 +16,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
-import io.valuetier.io.Joins;
 import io.valuetier.config.TieringConfig;
+import io.valuetier.io.Joins;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -430,7 +430,6 @@ public final class TransactionValidation {
         true, true, true, scala.Option.empty()));
   }
 
-
   private static Column nonFinite(StructType schema, String name, Column value) {
     boolean floating = field(schema, name).map(f -> f.dataType() instanceof DoubleType || f.dataType() instanceof FloatType).orElse(false);
     if (!floating) {
