@@ -64,19 +64,19 @@ public final class Main {
     switch (options.command) {
       case RUN -> {
         new Publication(config.privacy()); // fails now if the pseudonym key is missing
-        Preflight.inputs(config.input(), options.input);
+        Preflight.inputs(config, options.input);
         if (options.reuseModel) {
           Preflight.savedModel(options.warehouse, options.asOf);
         }
-        Preflight.warehouse(config.lake(), options.warehouse); // last: its write probe touches the folder
+        Preflight.warehouse(config, options.warehouse); // last: its write probe touches the folder
       }
       case VALIDATE -> {
         new Publication(config.privacy());
-        Preflight.inputs(config.input(), options.input);
+        Preflight.inputs(config, options.input);
       }
       case BACKTEST -> {
-        Preflight.inputs(config.input(), options.input);
-        Preflight.warehouse(config.lake(), options.warehouse);
+        Preflight.inputs(config, options.input);
+        Preflight.warehouse(config, options.warehouse);
       }
       case GENERATE -> { }
     }

@@ -44,6 +44,7 @@ public record TieringConfig(
     String primaryMethod,
     Map<String, Map<String, String>> treatments,
     Lake lake,
+    ObjectStore objectStore,
     Privacy privacy,
     int shufflePartitions,
     String hash) {
@@ -397,6 +398,7 @@ public record TieringConfig(
                 c.getString("lake.namespace"),
                 c.getString("lake.type"),
                 stringMap(c.getConfig("lake.properties"))),
+            ObjectStore.from(c.getConfig("object-store")),
             new Privacy(c.getBoolean("privacy.pseudonymize-customer-id"), c.getString("privacy.key-env")),
             c.getInt("spark.shuffle-partitions"),
             sha256(c.root().render(ConfigRenderOptions.concise().setJson(true))));
@@ -683,6 +685,7 @@ public record TieringConfig(
     TieringException.check(
         !lake.rest() || !lake.properties().getOrDefault("uri", "").isBlank(),
         "tiering.lake.type = rest needs the catalog's address in tiering.lake.properties.uri, e.g. http://127.0.0.1:8181");
+    ObjectStore.refuseCredentials("tiering.lake.properties", lake.properties());
   }
 
   private static java.time.ZoneId zone(String id) {
@@ -697,7 +700,9 @@ public record TieringConfig(
   private static Map<String, String> stringMap(Config c) {
     Map<String, String> map = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
-      map.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+      // The key as written: "s3.endpoint" quoted or s3.endpoint bare, never with HOCON's quotes.
+      String key = String.join(".", com.typesafe.config.ConfigUtil.splitPath(e.getKey()));
+      map.put(key, String.valueOf(e.getValue().unwrapped()));
     }
     return map;
   }

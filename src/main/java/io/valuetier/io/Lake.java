@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.valuetier.TieringException;
+import io.valuetier.config.ObjectStore;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.schema.Columns;
 import java.io.File;
@@ -58,10 +59,18 @@ public final class Lake {
   }
 
   /** Registers the configured catalog in the session and makes sure the namespace exists. */
-  public static Lake open(SparkSession spark, TieringConfig.Lake config, String warehouse) {
+  public static Lake open(SparkSession spark, TieringConfig tiering, String warehouse) {
+    TieringConfig.Lake config = tiering.lake();
     String prefix = "spark.sql.catalog." + config.catalog();
     String location = warehouseLocation(warehouse);
     spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
+    if (ObjectStore.isObjectStore(location) || !tiering.objectStore().endpoint().isEmpty()) {
+      // The tables' files through Iceberg's S3FileIO: no directory emulation, multipart uploads
+      // as the file is written. ResolvingFileIO picks it for s3 locations and Hadoop's for the
+      // rest, so a lake may reference both. The catalog's own properties below may override.
+      tiering.objectStore().catalogProperties().forEach((k, v) -> spark.conf().set(prefix + "." + k, v));
+      spark.conf().set(prefix + ".io-impl", "org.apache.iceberg.io.ResolvingFileIO");
+    }
     if (config.embedded()) {
       // Iceberg's JDBC catalog on a SQLite file inside the warehouse: no server, and other
       // engines (pyiceberg's SqlCatalog, DuckDB) open the same file without Spark.

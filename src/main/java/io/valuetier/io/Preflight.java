@@ -1,6 +1,7 @@
 package io.valuetier.io;
 
 import io.valuetier.TieringException;
+import io.valuetier.config.ObjectStore;
 import io.valuetier.config.TieringConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +21,9 @@ import org.sqlite.SQLiteConfig;
 /**
  * The checks a run makes before the SparkSession starts, so that a wrong path or a copied
  * warehouse fails within seconds and leaves nothing behind: plain file-system and JDBC calls,
- * never Spark. Inputs and warehouses given as URIs (hdfs://, s3a://, ...) are left to the run
- * itself: their file systems need the session's Hadoop configuration.
+ * never Spark. Inputs and warehouses on an S3-API object store (s3://, s3a://) are asked of the
+ * store itself with its SDK ({@link ObjectStoreCheck}); other URIs (hdfs://, abfs://, gs://) are
+ * left to the run, whose file systems need the session's Hadoop configuration.
  */
 public final class Preflight {
   private Preflight() {}
@@ -30,8 +32,17 @@ public final class Preflight {
    * The input tables that are local paths: the transactions table must exist and hold files.
    * Inputs that are not local paths are skipped here and checked when read.
    */
-  public static void inputs(TieringConfig.Input config, String inputDir) {
-    String transactions = InputTables.resolve(inputDir, config.transactions());
+  public static void inputs(TieringConfig config, String inputDir) {
+    if (InputTables.isTableName(config.input().transactions())) {
+      return; // a catalog table: the catalog answers when it is read
+    }
+    String transactions = InputTables.resolve(inputDir, config.input().transactions());
+    if (ObjectStore.isObjectStore(transactions)) {
+      try (ObjectStoreCheck store = new ObjectStoreCheck(config.objectStore())) {
+        store.requireFiles("input table " + InputTables.TRANSACTIONS, transactions);
+      }
+      return;
+    }
     Optional<Path> path = localPath(transactions);
     if (path.isEmpty()) {
       return;
@@ -53,7 +64,17 @@ public final class Preflight {
    * A local warehouse the run can write to and whose embedded catalog points into it. Creates
    * nothing: a missing warehouse directory is checked through its nearest existing parent.
    */
-  public static void warehouse(TieringConfig.Lake config, String warehouse) {
+  public static void warehouse(TieringConfig tiering, String warehouse) {
+    TieringConfig.Lake config = tiering.lake();
+    if (ObjectStore.isObjectStore(warehouse)) {
+      TieringException.check(!config.embedded(), "warehouse %s: the embedded catalog keeps its SQLite file in the "
+          + "warehouse folder, which must be on a local disk; for a lake on object storage set tiering.lake.type = rest "
+          + "(or custom), see docs/operations.md", warehouse);
+      try (ObjectStoreCheck store = new ObjectStoreCheck(tiering.objectStore())) {
+        store.requireWritable("warehouse", warehouse);
+      }
+      return;
+    }
     Optional<Path> dir = localPath(warehouse);
     if (dir.isEmpty()) {
       return;

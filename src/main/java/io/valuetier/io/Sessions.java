@@ -15,6 +15,8 @@ public final class Sessions {
 
   public static SparkSession create(String appName, TieringConfig config) {
     SparkSession.Builder builder = configure(SparkSession.builder().appName(appName));
+    // Hadoop's S3A for s3:// inputs and saved models; given to the executors with the session.
+    config.objectStore().hadoopSettings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
     if (config.shufflePartitions() > 0) {
       builder.config("spark.sql.shuffle.partitions", config.shufflePartitions());
     }

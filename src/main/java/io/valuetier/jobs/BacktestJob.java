@@ -67,7 +67,7 @@ public final class BacktestJob {
       // validating as of D2 would quarantine them as future-dated.
       LocalDate validatedAsOf = LocalDate.now().isAfter(holdoutEnd) ? LocalDate.now() : holdoutEnd;
       ValidatedTransactions input = new TieringJob(spark, config, validatedAsOf).validate(inputDir);
-      Lake lake = Lake.open(spark, config.lake(), warehouse);
+      Lake lake = Lake.open(spark, config, warehouse);
       Backtest.Split split = Backtest.Split.of(input.accepted(), calibrationEnd, holdoutEnd);
       Dataset<Row> calibration = stages.run("histories", "purchase histories up to " + calibrationEnd,
           () -> split.calibration().persist(StorageLevel.MEMORY_AND_DISK()), c -> c.count() + " customers");

@@ -142,7 +142,7 @@ public final class TieringJob {
       return; // never create a lake only to say that a run failed
     }
     try {
-      Lake.open(spark, config.lake(), warehouse).append(Tables.RUN_SUMMARY,
+      Lake.open(spark, config, warehouse).append(Tables.RUN_SUMMARY,
           RunSummary.failed(runId, config.hash(), started, config.primaryMethod(), stages.seconds())
               .toFrame(spark, Failures.describe(cause)), asOf);
     } catch (Exception e) { // the lake itself may be what failed: the run's own cause is the one to report
@@ -155,7 +155,7 @@ public final class TieringJob {
     try (Materialized.Scope kept = Materialized.scope(spark)) {
       Input read = readAndValidate(inputDir);
       ValidatedTransactions input = read.transactions();
-      Lake lake = Lake.open(spark, config.lake(), warehouse);
+      Lake lake = Lake.open(spark, config, warehouse);
       Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
           () -> Materialized.of(new CostToServe(asOf, config.windowDays(), config.costToServe()).apply(
               new CreditFeatures(asOf, config.windowDays()).apply(

@@ -30,7 +30,7 @@ class LakeWriteFailureTest {
     File conf = dir.resolve("lake.conf").toFile();
     Files.writeString(conf.toPath(), "tiering.lake.catalog = refused");
     TieringConfig config = TieringConfig.load(Optional.of(conf));
-    Lake lake = Lake.open(spark, config.lake(), dir.resolve("lake").toString());
+    Lake lake = Lake.open(spark, config, dir.resolve("lake").toString());
     StructType schema = new StructType().add("customer_id", DataTypes.StringType);
     Dataset<Row> rows = SparkTestSession.frame(schema, new Object[] {"C1"});
     lake.replaceSnapshot("refused_table", rows, LocalDate.of(2026, 11, 20));

@@ -47,7 +47,7 @@ class FailedRunTest {
   @Test
   void aFailedRunOverAnExistingLakeRecordsFailedWithTheCause() {
     String warehouse = dir.resolve("lake").toString();
-    Lake.open(spark, strict.lake(), warehouse); // an existing lake: its catalog and namespace
+    Lake.open(spark, strict, warehouse); // an existing lake: its catalog and namespace
 
     TieringException e = assertThrows(TieringException.class,
         () -> new TieringJob(spark, strict, D).run(input, warehouse, false));
