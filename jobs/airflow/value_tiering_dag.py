@@ -8,6 +8,10 @@ snapshot. Deployment settings come from Airflow Variables, read at run time thro
   tiering_input      directory (or URI) of the transactions/customers/invoices tables
   tiering_warehouse  lake warehouse directory (or URI)
   tiering_config     HOCON configuration file (conf/cluster.conf) on the Airflow worker
+  tiering_driver_memory, tiering_executor_memory   JVM sizes (default 4g and 8g)
+
+Object-store credentials are never Variables: spark-submit inherits them from the Airflow
+worker's environment (or its instance role), the executors from the cluster's.
 
 The configuration travels with the job: spark-submit ships it (`files=`, i.e. --files), and in
 cluster mode, where the driver runs on a cluster node without the worker's disk, the job reads
@@ -65,10 +69,12 @@ with DAG(
         conn_id=os.environ.get("TIERING_SPARK_CONN", "spark_default"),
         deploy_mode=DEPLOY_MODE,
         files=CONFIG,
-        driver_memory="4g",
-        executor_memory="8g",
-        # The throughput collector for a batch that keeps its customer rows on the heap (docs/performance.md).
+        # Sizes are Variables too (the operator's memory arguments are not templated, conf is): a
+        # cluster's executors must fit its workers, or the job waits for resources forever.
         conf={
+            "spark.driver.memory": "{{ var.value.get('tiering_driver_memory', '4g') }}",
+            "spark.executor.memory": "{{ var.value.get('tiering_executor_memory', '8g') }}",
+            # The throughput collector for a batch that keeps its customer rows on the heap (docs/performance.md).
             "spark.driver.extraJavaOptions": "-XX:+UseParallelGC",
             "spark.executor.extraJavaOptions": "-XX:+UseParallelGC",
         },

@@ -42,7 +42,8 @@ def test_logical_date_is_the_as_of_date():
 
 
 VARIABLES = {"tiering_jar": "/opt/vt/value-tiering-shaded.jar", "tiering_input": "hdfs:///raw/sales",
-             "tiering_warehouse": "hdfs:///lake", "tiering_config": "/etc/value-tiering/cluster.conf"}
+             "tiering_warehouse": "hdfs:///lake", "tiering_config": "/etc/value-tiering/cluster.conf",
+             "tiering_executor_memory": "3g"}
 
 
 def rendered(task, field):
@@ -65,12 +66,15 @@ def test_the_rendered_command_ships_the_configuration_to_a_cluster_mode_driver(m
     monkeypatch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", '{"conn_type": "spark", "host": "yarn"}')
     hook = SparkSubmitHook(conn_id="spark_default", files=rendered(run, "files"), deploy_mode=run._deploy_mode,
                            java_class=run._java_class, application_args=args, name=rendered(run, "name"),
-                           conf=run.conf)
+                           conf=rendered(run, "conf"))
     command = hook._build_spark_submit_command(rendered(run, "application"))
     # Driver and executors run the throughput collector (docs/performance.md).
     confs = [command[i + 1] for i, part in enumerate(command) if part == "--conf"]
     assert "spark.driver.extraJavaOptions=-XX:+UseParallelGC" in confs
     assert "spark.executor.extraJavaOptions=-XX:+UseParallelGC" in confs
+    # Memory from the Variables, the default where none is set.
+    assert "spark.executor.memory=3g" in confs
+    assert "spark.driver.memory=4g" in confs
     assert command[command.index("--master") + 1] == "yarn"
     assert command[command.index("--deploy-mode") + 1] == "cluster"
     assert command[command.index("--files") + 1] == "/etc/value-tiering/cluster.conf"
