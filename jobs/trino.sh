@@ -92,6 +92,17 @@ iceberg.rest-catalog.uri=$rest_uri
 fs.native-local.enabled=true
 local.location=/
 PROPS
+  # A lake on an S3-API store (jobs/object-store.sh): Trino's native S3 file system at the same
+  # endpoint. Credentials are not written here: Trino's S3 client takes them from the environment
+  # the server was started with (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), as the job does.
+  if [[ -n "${OBJECT_STORE_ENDPOINT:-}" ]]; then
+    cat >>"$etc/catalog/lake.properties" <<PROPS
+fs.native-s3.enabled=true
+s3.endpoint=$OBJECT_STORE_ENDPOINT
+s3.region=${AWS_REGION:-us-east-1}
+s3.path-style-access=true
+PROPS
+  fi
   # Quiet: warnings and errors only.
   echo "io.trino=WARN" >"$etc/log.properties"
 }
