@@ -20,7 +20,7 @@ is the spark-submit process itself and reads the worker's path.
 
 The Spark connection and the deploy mode are not templated by the operator, so they come from
 the environment of the DAG processor: TIERING_SPARK_CONN (default spark_default) and
-TIERING_DEPLOY_MODE (cluster or client, default cluster). docs/operations.md shows the commands
+TIERING_DEPLOY_MODE (cluster or client, default cluster), and TIERING_RETRIES (default 2). docs/operations.md shows the commands
 that set up the Variables and the connection.
 """
 
@@ -48,7 +48,8 @@ AS_OF = "{{ ds }}"
 
 default_args = {
     "owner": "data-engineering",
-    "retries": 2,
+    # TIERING_RETRIES of the DAG processor's environment: 0 where a failure must show at once (tests).
+    "retries": int(os.environ.get("TIERING_RETRIES", "2")),
     "retry_delay": timedelta(minutes=10),
     "retry_exponential_backoff": True,
 }
