@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.config.TieringConfig;
@@ -48,6 +49,8 @@ public final class TierStability {
   public static final String MONETARY_CHANGE = "monetary_change";
   public static final String INACTIVE = "inactive";
   public static final String SCORE_PAST_BOUNDARY = "score_past_boundary";
+  /** In tier_changes: a customer of the previous snapshot who is not graded tonight (tier null). */
+  public static final String LEFT_POPULATION = "left_population";
   /** The previous_tier of customers new since the last snapshot, in tier_migration. */
   public static final String NONE = "(none)";
 
@@ -129,6 +132,35 @@ public final class TierStability {
   public static Dataset<Row> migration(Dataset<Row> tiers) {
     return tiers.groupBy(coalesce(col(PREVIOUS_TIER), lit(NONE)).as(PREVIOUS_TIER), col(TIER))
         .agg(count(lit(1)).as(CUSTOMERS));
+  }
+
+  /**
+   * tier_changes (docs/methods.md, "Stability from night to night"; docs/bi.md, "tier_changes: what
+   * a CRM sync applies"): {@code customer_id, previous_tier, tier, change_reason}, one row per customer
+   * whose tier tonight is not the previous snapshot's, so a sync applies these rows and needs no diff
+   * of its own. Without a previous snapshot every customer, {@code first_run}; otherwise customers
+   * new tonight ({@code new_customer}, previous_tier null), customers whose tier moved (tonight's
+   * change_reason), and customers of the previous snapshot not graded tonight ({@code
+   * left_population}, tier null). Compared with the previous snapshot itself rather than with
+   * tonight's previous_tier, which is empty with stability disabled.
+   *
+   * <p>{@code tiers}: tonight's rows of {@link #apply}; {@code previous}: the snapshot it was given.
+   */
+  public static Dataset<Row> changes(Dataset<Row> tiers, Optional<Dataset<Row>> previous) {
+    Dataset<Row> tonight = tiers.select(col(CUSTOMER_ID), col(TIER), col(CHANGE_REASON));
+    if (previous.isEmpty()) {
+      return tonight.select(col(CUSTOMER_ID), lit(null).cast(DataTypes.StringType).as(PREVIOUS_TIER), col(TIER),
+          lit(FIRST_RUN).as(CHANGE_REASON));
+    }
+    Dataset<Row> before = previous.get().select(col(CUSTOMER_ID), col(TIER).as(PREVIOUS_TIER));
+    // Every customer graded tonight has a change_reason: without one, the row is the previous
+    // snapshot's alone.
+    Column reason = when(col(CHANGE_REASON).isNull(), LEFT_POPULATION)
+        .when(col(PREVIOUS_TIER).isNull(), NEW_CUSTOMER)
+        .otherwise(col(CHANGE_REASON));
+    return tonight.join(before, CUSTOMER_ID, "full_outer")
+        .where(not(col(TIER).eqNullSafe(col(PREVIOUS_TIER))))
+        .select(col(CUSTOMER_ID), col(PREVIOUS_TIER), col(TIER), reason.as(CHANGE_REASON));
   }
 
   /** Tonight's grade ranks below the previous tier; false when either is not a ranked grade. */

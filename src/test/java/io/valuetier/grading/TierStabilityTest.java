@@ -4,6 +4,7 @@ import static io.valuetier.SparkTestSession.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.valuetier.SparkTestSession;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.quality.TransactionValidation;
 import io.valuetier.schema.Columns;
@@ -121,6 +122,62 @@ class TierStabilityTest {
     assertNull(r.get("small").getAs(Columns.PREVIOUS_TIER));
     assertEquals(false, r.get("small").getAs(Columns.TIER_CHANGED));
     assertEquals(TierStability.FIRST_RUN, r.get("small").getAs(Columns.CHANGE_REASON));
+  }
+
+  /**
+   * tier_changes of four customers on each night: "same" keeps Top, "scoreUp" rises Regular -> Key
+   * (81 is 6 past the Key bound 75), "small" is held at Top (-20 %, score 82 -> 80 within the
+   * margin), "new" was not there before, "gone" is not there tonight.
+   */
+  private static final Object[][] FOUR_TONIGHT = {
+      now("same", "Top", 1000, 5, 95, "Strategic"), now("scoreUp", "Key", 110, 5, 81, "Key"),
+      now("small", "Important", 800, 10, 80, "Key"), now("new", "Ordinary", 300, 5, 65, "Regular")};
+  private static final Object[][] FOUR_BEFORE = {
+      before("same", "Top", 1000, 95), before("scoreUp", "Regular", 100, 70), before("small", "Top", 1000, 82),
+      before("gone", "Top", 900, 91)};
+
+  private static java.util.List<String> changes(TieringConfig.Stability stability, Optional<Dataset<Row>> previous) {
+    Dataset<Row> tiers = new TierStability(stability, DEFAULTS.scoring(), RANKED).apply(frame(CURRENT, FOUR_TONIGHT), previous);
+    Dataset<Row> changes = TierStability.changes(tiers, previous);
+    StructType expected = new StructType()
+        .add(Columns.CUSTOMER_ID, DataTypes.StringType)
+        .add(Columns.PREVIOUS_TIER, DataTypes.StringType)
+        .add(Columns.TIER, DataTypes.StringType)
+        .add(Columns.CHANGE_REASON, DataTypes.StringType);
+    assertEquals(expected.simpleString(), changes.schema().simpleString(), "the columns of tier_changes, typed");
+    return SparkTestSession.sorted(changes);
+  }
+
+  @Test
+  void changesHoldTheMovedTheNewAndTheLeftOnly() {
+    assertEquals(java.util.List.of(
+            "[gone,Top,null," + TierStability.LEFT_POPULATION + "]",
+            "[new,null,Ordinary," + TierStability.NEW_CUSTOMER + "]",
+            "[scoreUp,Regular,Key," + TierStability.SCORE_PAST_BOUNDARY + "]"),
+        changes(DEFAULTS.stability(), Optional.of(frame(PREVIOUS, FOUR_BEFORE))));
+  }
+
+  @Test
+  void onTheFirstRunEveryCustomerIsAChange() {
+    assertEquals(java.util.List.of(
+            "[new,null,Ordinary," + TierStability.FIRST_RUN + "]",
+            "[same,null,Top," + TierStability.FIRST_RUN + "]",
+            "[scoreUp,null,Key," + TierStability.FIRST_RUN + "]",
+            "[small,null,Important," + TierStability.FIRST_RUN + "]"),
+        changes(DEFAULTS.stability(), Optional.empty()));
+  }
+
+  @Test
+  void withStabilityDisabledChangesAreAgainstThePreviousSnapshot() {
+    // customer_tiers then has no previous_tier; tier = computed_tier, so "small" moves too.
+    TieringConfig.Stability off = new TieringConfig.Stability(false, DEFAULTS.stability().monetaryChange(),
+        DEFAULTS.stability().inactiveDays(), DEFAULTS.stability().scoreMargin());
+    assertEquals(java.util.List.of(
+            "[gone,Top,null," + TierStability.LEFT_POPULATION + "]",
+            "[new,null,Ordinary," + TierStability.NEW_CUSTOMER + "]",
+            "[scoreUp,Regular,Key,stability_disabled]",
+            "[small,Top,Important,stability_disabled]"),
+        changes(off, Optional.of(frame(PREVIOUS, FOUR_BEFORE))));
   }
 
   @Test
