@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[3]
 WORK = ROOT / "target" / "kill-check"
 AS_OF = "2026-11-21"
 TABLES = ("customer_features", "customer_tiers", "tier_summary", "segment_profiles", "tier_migration",
-          "rejected_transactions", "run_summary")
+          "tier_changes", "rejected_transactions", "run_summary")
 
 
 def run_job(*args, log):

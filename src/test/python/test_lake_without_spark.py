@@ -12,7 +12,7 @@ from pyiceberg.catalog.sql import SqlCatalog
 
 LAKE = Path(__file__).resolve().parents[3] / "target" / "e2e-lake"
 TABLES = {"customer_features", "customer_tiers", "tier_summary", "segment_profiles", "tier_migration",
-          "rejected_transactions", "run_summary", "clv_backtest"}
+          "tier_changes", "rejected_transactions", "run_summary", "clv_backtest"}
 
 
 @pytest.fixture(scope="module")

@@ -214,6 +214,7 @@ public final class TieringJob {
         tables.put(Tables.TIER_SUMMARY, tierSummary);
         tables.put(Tables.SEGMENT_PROFILES, SegmentProfiles.of(tiers, decision, valueColumn));
         tables.put(Tables.TIER_MIGRATION, TierStability.migration(tiers));
+        tables.put(Tables.TIER_CHANGES, TierStability.changes(tiers, previous));
         tables.put(Tables.REJECTED_TRANSACTIONS, publish.apply(input.rejected()));
         lake.replaceSnapshots(tables, asOf, () -> {
           if (!decided.stored()) {

@@ -11,6 +11,8 @@ public final class Tables {
   public static final String TIER_SUMMARY = "tier_summary";
   public static final String SEGMENT_PROFILES = "segment_profiles";
   public static final String TIER_MIGRATION = "tier_migration";
+  /** One row per customer whose tier changed on the date, for syncs into a CRM (docs/bi.md). */
+  public static final String TIER_CHANGES = "tier_changes";
   public static final String REJECTED_TRANSACTIONS = "rejected_transactions";
   public static final String RUN_SUMMARY = "run_summary";
   /** Written by the backtest command only, never by a run. */
@@ -18,6 +20,6 @@ public final class Tables {
 
   /** Every table a run writes, in write order: run_summary last marks the snapshot complete. */
   public static final List<String> ALL = List.of(
-      CUSTOMER_FEATURES, CUSTOMER_TIERS, TIER_SUMMARY, SEGMENT_PROFILES, TIER_MIGRATION, REJECTED_TRANSACTIONS,
-      RUN_SUMMARY);
+      CUSTOMER_FEATURES, CUSTOMER_TIERS, TIER_SUMMARY, SEGMENT_PROFILES, TIER_MIGRATION, TIER_CHANGES,
+      REJECTED_TRANSACTIONS, RUN_SUMMARY);
 }
