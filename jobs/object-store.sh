@@ -22,6 +22,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=jobs/pidfile.sh
+. "$root/jobs/pidfile.sh"
 
 port="${OBJECT_STORE_PORT:-9000}"
 buckets="${OBJECT_STORE_BUCKETS:-lake raw}"
@@ -33,7 +35,7 @@ log="$state/server.log"
 credentials="$state/credentials.env"
 url="http://127.0.0.1:$port"
 
-running() { [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+running() { pid_running "$pidfile"; }
 answers() { curl -fs -o /dev/null --max-time 2 "$url/moto-api/config"; }
 
 start() {
@@ -111,21 +113,11 @@ PY
 }
 
 stop() {
-  if ! running; then
-    rm -f "$pidfile" "$credentials"
-    return 0
+  if pid_stop "$pidfile"; then
+    echo "object store stopped"
   fi
-  local pid
-  pid="$(cat "$pidfile")"
-  kill "$pid"
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   # The key dies with the server's memory: a stale file would only be refused.
-  rm -f "$pidfile" "$credentials"
-  echo "object store stopped"
+  rm -f "$credentials"
 }
 
 case "${1:-}" in

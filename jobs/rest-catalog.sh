@@ -20,6 +20,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=jobs/pidfile.sh
+. "$root/jobs/pidfile.sh"
 
 port="${REST_CATALOG_PORT:-8181}"
 state="$root/target/rest-catalog"
@@ -32,7 +34,7 @@ pidfile="$state/server.pid"
 log="$state/server.log"
 url="http://127.0.0.1:$port"
 
-running() { [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+running() { pid_running "$pidfile"; }
 answers() { curl -fs -o /dev/null --max-time 2 "$url/v1/config"; }
 
 classpath() {
@@ -105,20 +107,9 @@ start() {
 }
 
 stop() {
-  if ! running; then
-    rm -f "$pidfile"
-    return 0
+  if pid_stop "$pidfile"; then
+    echo "REST catalog stopped"
   fi
-  local pid
-  pid="$(cat "$pidfile")"
-  kill "$pid"
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  rm -f "$pidfile"
-  echo "REST catalog stopped"
 }
 
 case "${1:-}" in
