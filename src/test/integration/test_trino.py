@@ -16,12 +16,13 @@ LATEST = NIGHTS[-1]
 
 
 def docs_queries():
-    """Every statement of the ```sql blocks of docs/bi.md that reads lake.tiering."""
+    """Every statement of the ```sql blocks of docs/bi.md that reads lake.tiering, but the MERGE into a
+    CRM's table, which this Trino has not (NightAfterNightTest runs it in Spark)."""
     text = (ROOT / "docs" / "bi.md").read_text()
     statements = []
     for block in re.findall(r"```sql\n(.*?)```", text, flags=re.S):
         body = "\n".join(line for line in block.splitlines() if not line.lstrip().startswith("--"))
-        statements += [s.strip() for s in body.split(";") if "lake.tiering." in s]
+        statements += [s.strip() for s in body.split(";") if "lake.tiering." in s and not s.strip().startswith("MERGE")]
     return statements
 
 

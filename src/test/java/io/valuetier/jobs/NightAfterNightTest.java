@@ -1,6 +1,7 @@
 package io.valuetier.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,18 +132,73 @@ class NightAfterNightTest {
 
   @Test
   @Order(2)
+  void tierChangesAreWhatACrmSyncApplies() throws Exception {
+    // The plain lake of the first test: D1 a first run, D2 compared with D1.
+    Dataset<Row> tiers1 = table("nights", Tables.CUSTOMER_TIERS, D1);
+    Dataset<Row> tiers2 = table("nights", Tables.CUSTOMER_TIERS, D2);
+    String[] change = {Columns.CUSTOMER_ID, Columns.PREVIOUS_TIER, Columns.TIER, Columns.CHANGE_REASON};
+    // A first run: every customer, as a CRM starting from empty needs them.
+    Dataset<Row> changes1 = table("nights", Tables.TIER_CHANGES, D1);
+    assertEquals(SparkTestSession.sorted(tiers1.select(col(Columns.CUSTOMER_ID), lit(null).cast("string"),
+            col(Columns.TIER), lit(TierStability.FIRST_RUN))),
+        SparkTestSession.sorted(changes1.select(cols(change))));
+    // The next night: customer_tiers' changed and new customers, plus those of D1 not graded on D2.
+    Dataset<Row> changes2 = table("nights", Tables.TIER_CHANGES, D2);
+    Dataset<Row> moved = tiers2.where(col(Columns.TIER_CHANGED)).select(cols(change));
+    Dataset<Row> added = tiers2.where(col(Columns.CHANGE_REASON).equalTo(TierStability.NEW_CUSTOMER)).select(cols(change));
+    Dataset<Row> left = tiers1.join(tiers2.select(Columns.CUSTOMER_ID), Columns.CUSTOMER_ID, "left_anti")
+        .select(col(Columns.CUSTOMER_ID), col(Columns.TIER), lit(null).cast("string"), lit(TierStability.LEFT_POPULATION));
+    long changed = moved.count();
+    assertTrue(changed > 0, "a night moves some tiers");
+    assertEquals(changed + added.count() + left.count(), changes2.count());
+    assertEquals(SparkTestSession.sorted(moved.union(added).union(left)), SparkTestSession.sorted(changes2.select(cols(change))));
+
+    // With pseudonyms: the same rows under the published ids.
+    Map<String, String> expected = new HashMap<>();
+    changes2.collectAsList().forEach(r -> expected.put(hmac(r.getAs(Columns.CUSTOMER_ID)), change(r)));
+    Map<String, String> actual = new HashMap<>();
+    table("nights_p", Tables.TIER_CHANGES, D2).collectAsList().forEach(r -> actual.put(r.getAs(Columns.CUSTOMER_ID), change(r)));
+    assertEquals(expected, actual);
+
+    // A CRM following the nights with docs/bi.md's MERGE holds the tiers of the last night merged;
+    // merging a night again changes nothing.
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS nights.crm");
+    spark.sql("CREATE TABLE nights.crm.customer_tier (customer_id STRING, tier STRING, change_reason STRING, tier_since DATE)");
+    spark.sql(docsStatement("MERGE INTO crm.customer_tier", D1, null));
+    spark.sql(docsStatement("MERGE INTO crm.customer_tier", D2, null));
+    List<String> tiers = SparkTestSession.sorted(tiers2.select(Columns.CUSTOMER_ID, Columns.TIER));
+    Dataset<Row> crm = spark.table("nights.crm.customer_tier");
+    assertEquals(tiers, SparkTestSession.sorted(crm.select(Columns.CUSTOMER_ID, Columns.TIER)));
+    spark.sql(docsStatement("MERGE INTO crm.customer_tier", D2, null));
+    assertEquals(tiers, SparkTestSession.sorted(crm.select(Columns.CUSTOMER_ID, Columns.TIER)));
+    // Catching up in one step (docs/bi.md): D2's rows, less the reasons.
+    assertEquals(SparkTestSession.sorted(changes2.select(Columns.CUSTOMER_ID, Columns.PREVIOUS_TIER, Columns.TIER)),
+        SparkTestSession.sorted(spark.sql(docsStatement("FULL OUTER JOIN", D2, D1))));
+  }
+
+  @Test
+  @Order(3)
   void aRerunAfterABackfillReproducesTheDate() {
     // The plain lake of the first test: D1 was a first run (nothing before it), D2 followed. A
     // backfill a week before both must change neither: rerunning D1 gives its tables exactly
     // (first_run still, although an earlier snapshot now exists).
     Map<String, List<String>> before = everyTable("nights", D1);
+    Map<String, List<String>> before2 = everyTable("nights", D2);
     TieringJob.Result backfill = run(config, BACKFILL, plain);
     // The backfill took the next later date's k rather than choosing its own.
     assertEquals(table("nights", Tables.RUN_SUMMARY, D1).first().<Integer>getAs("k"), backfill.summary().k());
     assertTrue(backfill.summary().segmentationDecision().startsWith("fitted: backfill before the decision of " + D1),
         backfill.summary().segmentationDecision());
     run(config, D1, plain);
-    Map<String, List<String>> after = everyTable("nights", D1);
+    assertSame(before, everyTable("nights", D1));
+    // And the night after it, compared with D1 again (its stored previous snapshot): tier_changes
+    // and all, the same rows, none twice.
+    run(config, D2, plain);
+    assertSame(before2, everyTable("nights", D2));
+    assertEquals(TierStability.FIRST_RUN, table("nights", Tables.CUSTOMER_TIERS, D1).first().getAs(Columns.CHANGE_REASON));
+  }
+
+  private static void assertSame(Map<String, List<String>> before, Map<String, List<String>> after) {
     assertEquals(before.keySet(), after.keySet());
     for (String t : before.keySet()) {
       assertEquals(before.get(t).size(), after.get(t).size(), t + ": rows");
@@ -150,7 +206,25 @@ class NightAfterNightTest {
         assertEquals(before.get(t).get(i), after.get(t).get(i), t + ": row " + i + " of " + before.get(t).size());
       }
     }
-    assertEquals(TierStability.FIRST_RUN, table("nights", Tables.CUSTOMER_TIERS, D1).first().getAs(Columns.CHANGE_REASON));
+  }
+
+  /**
+   * The statement of docs/bi.md's sql blocks that holds {@code marker}, comment lines dropped (as
+   * src/test/integration/test_trino.py reads them), on this test's catalog: its dates 2026-11-21
+   * and 2026-10-31 become {@code date} and {@code synced}.
+   */
+  private static String docsStatement(String marker, LocalDate date, LocalDate synced) throws java.io.IOException {
+    String text = Files.readString(Path.of("docs", "bi.md"));
+    java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(text);
+    List<String> found = new ArrayList<>();
+    while (blocks.find()) {
+      String body = blocks.group(1).lines().filter(l -> !l.strip().startsWith("--"))
+          .collect(java.util.stream.Collectors.joining("\n"));
+      Arrays.stream(body.split(";")).filter(s -> s.contains(marker)).forEach(s -> found.add(s.strip()));
+    }
+    assertEquals(1, found.size(), "docs/bi.md should have one statement with " + marker);
+    return found.get(0).replace("lake.tiering.", "nights.tiering.").replace("crm.customer_tier", "nights.crm.customer_tier")
+        .replace("DATE '2026-11-21'", "DATE '" + date + "'").replace("DATE '2026-10-31'", "DATE '" + synced + "'");
   }
 
   /** Every column of every table of a date, rows sorted; run_summary without what is per run (id, times). */
@@ -168,6 +242,10 @@ class NightAfterNightTest {
 
   private static org.apache.spark.sql.Column[] cols(String... names) {
     return Arrays.stream(names).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+  }
+
+  private static String change(Row r) {
+    return r.getAs(Columns.PREVIOUS_TIER) + "|" + r.getAs(Columns.TIER) + "|" + r.getAs(Columns.CHANGE_REASON);
   }
 
   private static String stability(Row r) {
