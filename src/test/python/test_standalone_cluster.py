@@ -32,11 +32,13 @@ def lakes():
     sh("jobs/local.sh", *run, "--warehouse", str(WORK / "local-lake"), env={"SPARK_MASTER": "local[2]"})
     spark_home = sh(str(ROOT / ".venv/bin/python"), "-c",
                     "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip() + "/pyspark"
+    # Two workers of 1 core and 3g each (jobs/standalone.sh's defaults): one 3g executor fits each.
     master = sh("jobs/standalone.sh", "start").strip().splitlines()[-1]
     try:
+        # SPARK_LOCAL_IP: the driver, its web UI included, listens on 127.0.0.1 only.
         sh("jobs/submit.sh", *run, "--warehouse", str(WORK / "cluster-lake"),
            env={"SPARK_HOME": spark_home, "SPARK_SUBMIT": f"{spark_home}/bin/spark-submit", "MASTER": master,
-                "DRIVER_MEMORY": "2g", "EXECUTOR_MEMORY": "3g"})
+                "DRIVER_MEMORY": "2g", "EXECUTOR_MEMORY": "3g", "SPARK_LOCAL_IP": "127.0.0.1"})
     finally:
         sh("jobs/standalone.sh", "stop")
     return {name: SqlCatalog("lake", uri=f"sqlite:///{WORK}/{name}/catalog.db", warehouse=f"file://{WORK}/{name}")
