@@ -42,6 +42,7 @@ import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
@@ -161,14 +162,22 @@ public final class ValueSegmentation {
   }
 
   /**
-   * At most {@code size} customers drawn at random (seeded), in as few partitions as there are
-   * cores, cached: each k-means iteration is a Spark job over it, and at these sizes the per-task
-   * overhead of the population's many shuffle partitions would dominate the arithmetic.
+   * About {@code size} customers (each kept with probability size / n), chosen by a hash of the
+   * customer id and the seed alone, in one partition sorted by id, cached. Dataset.sample draws per
+   * partition, so its customers, and k-means|| seeded per partition, changed with the input's file
+   * layout and the number of cores: the same input locally, on object storage and on a cluster gave
+   * different segments. One partition also keeps each k-means iteration (a Spark job over this
+   * sample) free of the population's many small tasks and its sums in one order.
    */
-  private static Dataset<Row> sampleOf(Dataset<Row> input, long n, int size, long seed) {
-    Dataset<Row> drawn = n > size ? input.sample(false, (double) size / n, seed) : input;
-    int cores = input.sparkSession().sparkContext().defaultParallelism();
-    return drawn.coalesce(Math.max(1, cores)).persist(StorageLevel.MEMORY_AND_DISK());
+  static Dataset<Row> sampleOf(Dataset<Row> input, long n, int size, long seed) {
+    Dataset<Row> drawn = n > size ? input.where(uniform(seed).lt((double) size / n)) : input;
+    return drawn.coalesce(1).sortWithinPartitions(CUSTOMER_ID).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** A number in [0, 1) from the customer id and the seed: the top 53 bits of their 64-bit xxhash. */
+  private static Column uniform(long seed) {
+    return functions.shiftrightunsigned(functions.xxhash64(col(CUSTOMER_ID), lit(seed)), 11)
+        .divide(lit((double) (1L << 53)));
   }
 
   /** Adds {@code segment_id} (1 = most valuable) and {@code segment}, named from tonight's profiles. */
