@@ -33,6 +33,15 @@ class ObjectStoreConfigTest {
   }
 
   @Test
+  void whereTheLakeLivesDoesNotChangeTheConfigHash() {
+    String local = TieringConfig.parse("").hash();
+    assertEquals(local, TieringConfig.parse("tiering.object-store { endpoint = \"http://127.0.0.1:9000\" }\n"
+        + "tiering.lake { type = rest, namespace = other, properties { uri = \"http://127.0.0.1:8181\" } }").hash());
+    // A grading setting does.
+    assertFalse(local.equals(TieringConfig.parse("tiering.segmentation.seed = 43").hash()));
+  }
+
+  @Test
   void defaultsAreAwsS3OfTheEnvironmentsRegion() {
     ObjectStore store = TieringConfig.parse("").objectStore();
     assertEquals("", store.endpoint());
