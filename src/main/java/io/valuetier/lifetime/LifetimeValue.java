@@ -156,7 +156,7 @@ public final class LifetimeValue {
     if (repeaters < 2) {
       status.put(GAMMA_GAMMA, "not fitted: fewer than two customers with repeat purchases");
     } else {
-      double meanSpend = stats.getDouble(1);
+      double meanSpend = startingPoint(stats.getDouble(1));
       MaximumLikelihood mle = new MaximumLikelihood(config.maxIterations(), config.tolerance());
       // p = 1, q = 3, v = 2·mean starts the population mean p·v/(q−1) at the observed mean.
       MaximumLikelihood.Fit gg = mle.fit(GAMMA_GAMMA, new GammaGamma(), spenders,
@@ -182,10 +182,19 @@ public final class LifetimeValue {
         .agg(count(lit(1)).as("weight"));
     double meanX = stats.getDouble(1);
     double meanT = Math.max(1.0, stats.getDouble(2));
-    double rate = Math.max(meanX, 0.1) / meanT; // purchases per day: α starts at r / rate
+    double rate = startingPoint(Math.max(meanX, 0.1) / meanT); // purchases per day: α starts at r / rate
     return Optional.of(new MaximumLikelihood(config.maxIterations(), config.tolerance()).fit(model,
         PurchaseModel.likelihood(model), collapsed, new Column[] {x, col(PURCHASE_SPAN_DAYS), col(CUSTOMER_AGE_DAYS)},
         col("weight"), new double[] {1.0, 1.0 / rate, 1.0, 1.0}));
+  }
+
+  /**
+   * A start of the search from a population average, to six digits: it need not be exact, and an
+   * average of doubles differs in its last digits with the order Spark adds them in (the layout),
+   * which would move the fitted parameters in theirs.
+   */
+  private static double startingPoint(double average) {
+    return new java.math.BigDecimal(average).round(new java.math.MathContext(6)).doubleValue();
   }
 
   /**

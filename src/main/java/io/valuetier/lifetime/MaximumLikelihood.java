@@ -16,7 +16,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Fits a {@link LogLikelihood} by maximum likelihood over a whole population without collecting it:
  * the weighted observation rows stay on the executors as cached arrays, Spark sums the
- * log-likelihood and its gradient over them (one tree-aggregate per evaluation), and L-BFGS on the
+ * log-likelihood and its gradient over them (one small job per evaluation), and L-BFGS on the
  * driver moves the parameters. Parameters are optimized as logarithms, which keeps them positive
  * and puts r, α, a, b of very different scales on one footing.
  */
@@ -50,6 +50,16 @@ public final class MaximumLikelihood {
     }
   }
 
+  /**
+   * The rows go into this many blocks by a hash of their values, each block sorted, and the blocks'
+   * sums are added on the driver in block order: the fit is then a function of the rows alone.
+   * Floating-point addition is not associative, and a tree-reduce over blocks that follow the
+   * partition layout summed in another order on another layout or core count (a cluster, files on
+   * object storage), which moved the parameters in their last digits. A fixed count, not the cores:
+   * a few more small tasks per evaluation on a large cluster.
+   */
+  static final int BLOCKS = 16;
+
   private final int maxIterations;
   private final double tolerance;
 
@@ -68,8 +78,8 @@ public final class MaximumLikelihood {
     int width = model.rowWidth();
     Column[] selected = Arrays.copyOf(observation, width + 1);
     selected[width] = weight;
-    int partitions = Math.max(1, rows.sparkSession().sparkContext().defaultParallelism());
-    JavaRDD<Block> blocks = rows.select(selected).coalesce(partitions).toJavaRDD()
+    JavaRDD<Block> blocks = rows.select(selected).repartition(BLOCKS, observation).sortWithinPartitions(selected)
+        .toJavaRDD()
         .mapPartitions((Iterator<Row> it) -> List.of(toBlock(it, width)).iterator())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -91,7 +101,10 @@ public final class MaximumLikelihood {
   private static Lbfgs.Value meanNegativeLogLikelihood(JavaRDD<Block> blocks, LogLikelihood model,
       double[] logParams, double total) {
     double[] params = exp(logParams);
-    double[] sum = blocks.map(b -> b.evaluate(model, params)).treeReduce(MaximumLikelihood::add);
+    double[] sum = null;
+    for (double[] part : blocks.map(b -> b.evaluate(model, params)).collect()) { // in block order
+      sum = sum == null ? part : add(sum, part);
+    }
     int n = params.length;
     double[] gradient = new double[n];
     for (int i = 0; i < n; i++) {
