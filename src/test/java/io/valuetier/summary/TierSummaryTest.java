@@ -73,4 +73,23 @@ class TierSummaryTest {
       assertEquals(100.0, revenue, 1e-9, "revenue shares of " + method);
     }
   }
+
+  @Test
+  void theMeanMarginIsTheSameOnAnyPartitionLayout() {
+    // Margins k/97 for k = 1..500 (no finite binary form), one grade: a double sum in another order
+    // can end in other last digits; the exact mean is 250.5/97.
+    Object[][] rows = new Object[500][];
+    for (int k = 1; k <= 500; k++) {
+      rows[k - 1] = new Object[] {"c" + k, new BigDecimal(97).setScale(2), new BigDecimal(k).setScale(2), k / 97.0, 1, 1L,
+          "A", "Maturity"};
+    }
+    Map<String, String> methods = Map.of("abc", Columns.ABC_CLASS);
+    java.util.Set<Double> means = new java.util.HashSet<>();
+    for (int partitions : new int[] {1, 3, 7, 16}) {
+      Row r = TierSummary.of(frame(SCHEMA, rows).repartition(partitions), methods, Map.of()).first();
+      means.add(r.getAs(TierSummary.AVG_MARGIN));
+    }
+    assertEquals(1, means.size(), means.toString());
+    assertEquals(250.5 / 97, means.iterator().next(), 1e-12);
+  }
 }
