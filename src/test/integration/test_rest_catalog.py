@@ -1,7 +1,11 @@
 """The job on a real Iceberg REST catalog (tiering.lake.type = rest), read back with pyiceberg
 through the same REST protocol: every table is there, and the rows agree with run_summary."""
 
+import pytest
+
 from conftest import CUSTOMERS, NAMESPACE, NIGHTS, TABLES, WAREHOUSE, run_summary
+
+pytestmark = pytest.mark.scenario("object-store-lake")
 
 
 def count(catalog, table, night, **filters):

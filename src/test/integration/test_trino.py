@@ -11,6 +11,8 @@ import trino
 
 from conftest import NAMESPACE, NIGHTS, ROOT, run_summary
 
+pytestmark = pytest.mark.scenario("object-store-lake")
+
 TRINO_PORT = int(os.environ.get("TRINO_PORT", "8080"))
 LATEST = NIGHTS[-1]
 
