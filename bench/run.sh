@@ -3,6 +3,8 @@
 # a reference (see bench/README.md). Not part of the test suite.
 #   bench/run.sh [CUSTOMERS ...]          (default: 400 10000 100000 1000000 5000000)
 #   REPEAT=2 bench/run.sh 100000          (a quick check)
+#   bench/run.sh object-store [CUSTOMERS ...]   (input and lake on jobs/object-store.sh next to local
+#                                          disk, default 1000000; bench/object_store.py)
 # Environment: REPEAT (3), BENCH_DATA (/tmp/bench-data: generated data, reused per size),
 # BENCH_WORK (/tmp/bench-work: warehouses and logs), DRIVER_MEMORY (4g), DUCKDB_THREADS (2),
 # BENCH_KEEP=1 (keep the warehouses), BENCH_RESULTS (bench/results).
@@ -23,4 +25,8 @@ if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]
   echo "$want" > "$stamp"
 fi
 
+if [[ "${1:-}" == object-store ]]; then
+  shift
+  exec "$venv/bin/python" "$bench/object_store.py" "$@"
+fi
 exec "$venv/bin/python" "$bench/bench.py" "$@"
