@@ -104,9 +104,7 @@ public final class TieringJob {
    */
   public ValidatedTransactions validate(String inputDir) {
     new Publication(config.privacy(), environment); // fails now if the pseudonym key is missing
-    try (Materialized.Scope kept = Materialized.scope(spark)) {
-      return readAndValidate(inputDir).transactions().unkept();
-    }
+    return readAndValidate(inputDir, false).transactions();
   }
 
   /**
@@ -153,7 +151,7 @@ public final class TieringJob {
   private Result runStages(String inputDir, String warehouse, boolean reuseModel, boolean refit, Instant started) {
     Publication publish = new Publication(config.privacy(), environment);
     try (Materialized.Scope kept = Materialized.scope(spark)) {
-      Input read = readAndValidate(inputDir);
+      Input read = readAndValidate(inputDir, true);
       ValidatedTransactions input = read.transactions();
       Lake lake = Lake.open(spark, config, warehouse);
       Dataset<Row> features = stages.run("features", "customer features as of " + asOf,
@@ -238,17 +236,19 @@ public final class TieringJob {
     }
   }
 
-  private Input readAndValidate(String inputDir) {
+  /** {@code keep}: keep the flagged and rejected rows for the stages after validation. */
+  private Input readAndValidate(String inputDir, boolean keep) {
     InputTables tables = stages.run("read", "read input tables",
         () -> InputTables.read(spark, config.input(), inputDir), t -> "transactions, customers "
             + (t.customers().isPresent() ? "present" : "absent") + ", invoices " + (t.invoices().isPresent() ? "present" : "absent"));
     Sessions.sizeForInput(spark, config, tables.transactionBytes());
     ValidatedTransactions validated = stages.run("validate", "validate and quarantine transactions", () -> {
       Dataset<Row> raw = tables.transactions();
-      Dataset<Row> flagged = TransactionValidation.flag(raw, asOf, TransactionValidation.Rules.of(config.input())).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> flagged = TransactionValidation.flag(raw, asOf, TransactionValidation.Rules.of(config.input()));
+      boolean hasCost = TransactionValidation.hasCost(raw.schema());
       try {
-        return ValidatedTransactions.reconcile(flagged, TransactionValidation.hasCost(raw.schema()), raw.count())
-            .withSchemaDrift(tables.schemaDrift());
+        return (keep ? ValidatedTransactions.reconcile(flagged.persist(StorageLevel.MEMORY_AND_DISK()), hasCost, raw.count())
+            : ValidatedTransactions.counted(flagged, hasCost, raw.count())).withSchemaDrift(tables.schemaDrift());
       } catch (Exception e) { // Spark throws its checked SparkException undeclared
         throw InputTables.unreadable(InputTables.TRANSACTIONS, e);
       }

@@ -29,21 +29,37 @@ public record ValidatedTransactions(
     Dataset<Row> rejected = Materialized.of(TransactionValidation.rejected(flagged));
     long accepted = TransactionValidation.accepted(flagged).count();
     Map<String, Long> byReason = new TreeMap<>(TransactionValidation.countByReason(rejected));
-    ValidatedTransactions v = new ValidatedTransactions(flagged, rejected, hasCost, rowsRead, accepted, byReason, Map.of());
-    TieringException.check(v.rowsAccepted() + v.rowsRejected() == rowsRead,
-        "reconciliation failed: %d rows read but %d accepted + %d rejected", rowsRead, v.rowsAccepted(), v.rowsRejected());
+    return checked(new ValidatedTransactions(flagged, rejected, hasCost, rowsRead, accepted, byReason, Map.of()));
+  }
+
+  /**
+   * The same counts from one aggregation over the flagged rows, keeping nothing: what validate
+   * needs, which writes no quarantine and so has no rows to keep (and no blocks on the executors
+   * to release while a task may still hold one).
+   */
+  public static ValidatedTransactions counted(Dataset<Row> flagged, boolean hasCost, long rowsRead) {
+    Map<String, Long> byReason = new TreeMap<>();
+    long accepted = 0;
+    for (Map.Entry<String, Long> e : TransactionValidation.countByReason(flagged).entrySet()) {
+      if (e.getKey() == null) {
+        accepted = e.getValue();
+      } else {
+        byReason.put(e.getKey(), e.getValue());
+      }
+    }
+    return checked(new ValidatedTransactions(flagged, TransactionValidation.rejected(flagged), hasCost, rowsRead,
+        accepted, byReason, Map.of()));
+  }
+
+  private static ValidatedTransactions checked(ValidatedTransactions v) {
+    TieringException.check(v.rowsAccepted() + v.rowsRejected() == v.rowsRead(),
+        "reconciliation failed: %d rows read but %d accepted + %d rejected", v.rowsRead(), v.rowsAccepted(), v.rowsRejected());
     return v;
   }
 
   /** The same with the schema drift of the input files recorded. */
   public ValidatedTransactions withSchemaDrift(Map<String, String> drift) {
     return new ValidatedTransactions(flagged, rejected, hasCost, rowsRead, rowsAccepted, rejectedByReason, Map.copyOf(drift));
-  }
-
-  /** The same counts, with the rejected rows as a query of the flagged ones instead of kept rows. */
-  public ValidatedTransactions unkept() {
-    return new ValidatedTransactions(flagged, TransactionValidation.rejected(flagged), hasCost, rowsRead, rowsAccepted,
-        rejectedByReason, schemaDrift);
   }
 
   public long rowsRejected() {

@@ -89,7 +89,9 @@ public final class TierSummary {
     // A handful of rows per method: this window is over the summary, not the population.
     var perMethod = Window.partitionBy(col(METHOD));
     Column revenue = col(REVENUE).cast(DataTypes.DoubleType);
-    Column totalRevenue = sum(revenue).over(perMethod);
+    // The total as an exact decimal sum: a double sum over the window adds the grades in the order
+    // the shuffle delivers them, and a cluster run then ended the shares in other last digits.
+    Column totalRevenue = functions.try_sum(col(REVENUE)).over(perMethod).cast(DataTypes.DoubleType);
     return perGrade
         .withColumn(CUSTOMER_SHARE_PCT, col(CUSTOMERS).multiply(100.0).divide(sum(CUSTOMERS).over(perMethod)))
         .withColumn(REVENUE_SHARE_PCT, when(totalRevenue.notEqual(0), revenue.multiply(100.0).divide(totalRevenue)))

@@ -230,6 +230,10 @@ class RowQuarantineTest {
     long rejected = expected.values().stream().mapToLong(Long::longValue).sum();
     assertEquals(all.size() - rejected, v.rowsAccepted(), "accepted rows of " + name);
     assertEquals(v.rowsRead(), v.rowsAccepted() + v.rowsRejected(), "reconciliation of " + name);
+    // validate counts in one aggregation, keeping nothing: the same counts.
+    ValidatedTransactions counted = ValidatedTransactions.counted(flagged, true, all.size());
+    assertEquals(expected, counted.rejectedByReason(), "validate's counts of " + name);
+    assertEquals(all.size() - rejected, counted.rowsAccepted(), "validate's accepted rows of " + name);
     // The good row is never lost, and the quarantine keeps the original text of each bad row.
     assertEquals(1, v.accepted().where(org.apache.spark.sql.functions.col(Columns.ORDER_ID).equalTo("G1")).count());
     List<Row> quarantined = v.rejected().collectAsList();

@@ -92,4 +92,23 @@ class TierSummaryTest {
     assertEquals(1, means.size(), means.toString());
     assertEquals(250.5 / 97, means.iterator().next(), 1e-12);
   }
+
+  @Test
+  void revenueSharesDivideByTheExactTotalOnAnyLayout() {
+    // Revenues 0.10, 0.20 and 0.30: as doubles, 0.1 + 0.2 + 0.3 = 0.6000000000000001 but
+    // 0.3 + 0.2 + 0.1 = 0.6, so a double total depends on the order the grades arrive in; the
+    // exact total is 0.60, and each share is revenue * 100 / 0.6 in doubles.
+    Object[][] rows = {
+        {"a", new BigDecimal("0.10"), BigDecimal.ZERO.setScale(2), 0.0, 1, 1L, "A", "Maturity"},
+        {"b", new BigDecimal("0.20"), BigDecimal.ZERO.setScale(2), 0.0, 1, 1L, "B", "Maturity"},
+        {"c", new BigDecimal("0.30"), BigDecimal.ZERO.setScale(2), 0.0, 1, 1L, "C", "Maturity"}};
+    Map<String, Double> expected = Map.of("A", 0.1 * 100.0 / 0.6, "B", 0.2 * 100.0 / 0.6, "C", 0.3 * 100.0 / 0.6);
+    for (int partitions : new int[] {1, 2, 3}) {
+      for (Row r : TierSummary.of(frame(SCHEMA, rows).repartition(partitions), Map.of("abc", Columns.ABC_CLASS), Map.of())
+          .collectAsList()) {
+        String grade = r.getAs(TierSummary.GRADE);
+        assertEquals(expected.get(grade), r.<Double>getAs(TierSummary.REVENUE_SHARE_PCT), 0.0, grade + " on " + partitions);
+      }
+    }
+  }
 }
