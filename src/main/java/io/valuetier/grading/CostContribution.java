@@ -7,7 +7,6 @@ import static io.valuetier.schema.Columns.MONETARY;
 import static io.valuetier.schema.Columns.PROFIT;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.valuetier.config.TieringConfig;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -57,7 +57,10 @@ public final class CostContribution {
 
   /** Total profit / total revenue in W over all customers (one aggregate); empty without profit or revenue. */
   static Optional<Double> companyMargin(Dataset<Row> customers) {
-    Row totals = customers.agg(sum(col(PROFIT).cast(DataTypes.DoubleType)), sum(col(MONETARY).cast(DataTypes.DoubleType))).first();
+    // Decimal sums, exact: a double sum follows the partition layout, and the margin sets the
+    // class thresholds. try_: a total beyond 38 digits gives no margin, not an arithmetic error.
+    Row totals = customers.agg(functions.try_sum(col(PROFIT)).cast(DataTypes.DoubleType),
+        functions.try_sum(col(MONETARY)).cast(DataTypes.DoubleType)).first();
     if (totals.isNullAt(0) || totals.isNullAt(1) || totals.getDouble(1) <= 0) {
       return Optional.empty();
     }

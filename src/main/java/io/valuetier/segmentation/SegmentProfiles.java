@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.valuetier.schema.ExactMean;
 import io.valuetier.schema.Lookup;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class SegmentProfiles {
     Map<Integer, String> namedBy = new LinkedHashMap<>();
     decision.labels().forEach(l -> namedBy.put(l.segmentId(), l.namedBy()));
     Dataset<Row> population = segmented.agg(
-        avg(col(valueColumn).cast(DataTypes.DoubleType)).as(POPULATION + VALUE_RATIO),
+        ExactMean.of(col(valueColumn)).as(POPULATION + VALUE_RATIO),
         avg(RECENCY_DAYS).as(POPULATION + RECENCY_RATIO),
         avg(FREQUENCY).as(POPULATION + FREQUENCY_RATIO),
         avg(TENURE_DAYS).as(POPULATION + TENURE_RATIO));
@@ -53,11 +54,11 @@ public final class SegmentProfiles {
             count(lit(1)).as(CUSTOMERS),
             avg(RECENCY_DAYS).as("mean_" + RECENCY_DAYS),
             avg(FREQUENCY).as("mean_" + FREQUENCY),
-            avg(col(MONETARY).cast(DataTypes.DoubleType)).as("mean_" + MONETARY),
-            avg(col(PROFIT).cast(DataTypes.DoubleType)).as("mean_" + PROFIT),
-            avg(MARGIN).as("mean_" + MARGIN),
+            ExactMean.of(col(MONETARY)).as("mean_" + MONETARY),
+            ExactMean.of(col(PROFIT)).as("mean_" + PROFIT),
+            ExactMean.of(col(MARGIN)).as("mean_" + MARGIN),
             avg(TENURE_DAYS).as("mean_" + TENURE_DAYS),
-            avg(col(valueColumn).cast(DataTypes.DoubleType)).as("value_mean"))
+            ExactMean.of(col(valueColumn)).as("value_mean"))
         .crossJoin(population) // one row
         .withColumn(VALUE_RATIO, col("value_mean").divide(col(POPULATION + VALUE_RATIO)))
         .withColumn(RECENCY_RATIO, col("mean_" + RECENCY_DAYS).divide(col(POPULATION + RECENCY_RATIO)))

@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.valuetier.TieringException;
 import io.valuetier.config.TieringConfig;
 import io.valuetier.io.Materialized;
+import io.valuetier.schema.ExactMean;
 import io.valuetier.schema.Lookup;
 import io.valuetier.segmentation.SegmentationDecision.Label;
 import java.time.LocalDate;
@@ -217,7 +218,7 @@ public final class ValueSegmentation {
   public List<SegmentNaming.Profile> profiles(PipelineModel model, Dataset<Row> features) {
     String valueColumn = "profit".equals(config.rankBy()) ? PROFIT : MONETARY;
     List<Row> rows = model.transform(features).groupBy(CLUSTER)
-        .agg(count(lit(1)), coalesce(avg(col(valueColumn).cast(DataTypes.DoubleType)), lit(0.0)),
+        .agg(count(lit(1)), coalesce(ExactMean.of(col(valueColumn)), lit(0.0)),
             coalesce(avg(col(RECENCY_DAYS).cast(DataTypes.DoubleType)), lit(0.0)),
             coalesce(avg(col(FREQUENCY).cast(DataTypes.DoubleType)), lit(0.0)),
             coalesce(avg(col(TENURE_DAYS).cast(DataTypes.DoubleType)), lit(0.0)))

@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.valuetier.schema.ExactMean;
 import io.valuetier.schema.Lookup;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,9 +50,6 @@ public final class TierSummary {
   private static final String PAIR = "method_grade";
   private static final String KEY_SEPARATOR = "\u0000";
 
-  /** A customer's margin to 12 decimals (far below what a summary shows), summed exactly. */
-  private static final org.apache.spark.sql.types.DecimalType EXACT_MARGIN = DataTypes.createDecimalType(38, 12);
-
   private TierSummary() {}
 
   /** One method's rows, rounded for a terminal, most revenue first (a few rows: safe to show). */
@@ -80,10 +78,7 @@ public final class TierSummary {
             count(lit(1)).as(CUSTOMERS),
             money(sum(cents(col(MONETARY))), MONEY_TOTAL).as(REVENUE),
             money(sum(cents(col(PROFIT))), MONEY_TOTAL).as(PROFIT),
-            // Margins are doubles, and a double sum depends on the order Spark adds the rows in
-            // (the layout): summed as decimals, exactly, the mean is the same on any layout. try_:
-            // a sum beyond 38 digits gives null, not an arithmetic error.
-            functions.try_avg(col(MARGIN).try_cast(EXACT_MARGIN)).cast(DataTypes.DoubleType).as(AVG_MARGIN),
+            ExactMean.of(col(MARGIN)).as(AVG_MARGIN),
             avg(RECENCY_DAYS).as(AVG_RECENCY_DAYS),
             avg(FREQUENCY).as(AVG_FREQUENCY));
     // A handful of rows per method: this window is over the summary, not the population.
